@@ -1,0 +1,36 @@
+// The linter CI runs (npm test runs it first). Type-aware rules catch the
+// mistakes that matter in async code: floating and misused promises.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+// STYLE.md 17: proto/ is the contract and does no I/O.
+const ioModules = ['node:*', 'fs', 'net', 'http', 'child_process', 'fastify', 'level', 'classic-level', 'memory-level', 'ws', 'pino'];
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.kubelab/', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['proto/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ioModules }] },
+  },
+  {
+    // Command-line entry points, benchmarks and the test runner print to the terminal.
+    files: ['scripts/**', 'bench/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+);

@@ -1,0 +1,44 @@
+// Store options, typed, with their defaults in one place (STYLE.md 16).
+import type { Logger } from 'pino';
+
+/** Time, injected (STYLE.md 12): tests move it by hand. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export interface AutoCompactionOptions {
+  /** Keep at least this many of the latest revisions. */
+  readonly retainRevisions: number;
+  /** Keep at least the revisions written in this many milliseconds. */
+  readonly retainMs: number;
+  /** How often to look (milliseconds). */
+  readonly intervalMs: number;
+}
+
+export interface StoreOptions {
+  /** 'level': LevelDB in dataDir (the default backend); 'memory': nothing on disk, for tests. */
+  readonly backend: 'level' | 'memory';
+  /** The data directory of the LevelDB backend. */
+  readonly dataDir?: string;
+  /** Largest value accepted, in bytes (etcd's default request limit is 1.5 MiB). */
+  readonly maxValueBytes?: number;
+  /** Longest key accepted, in bytes. */
+  readonly maxKeyBytes?: number;
+  /** Default buffer of a watch before a slow consumer is cut off. */
+  readonly maxBufferedEvents?: number;
+  /** Automatic compaction, or false for none. */
+  readonly autoCompaction?: AutoCompactionOptions | false;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+export const storeDefaults = {
+  maxValueBytes: 1.5 * 1024 * 1024,
+  maxKeyBytes: 3072,
+  maxBufferedEvents: 10_000,
+  // As the Kubernetes API server asks of etcd every 5 minutes; the revision
+  // floor keeps a short burst of history for watchers resuming after a blip.
+  autoCompaction: { retainRevisions: 10_000, retainMs: 5 * 60_000, intervalMs: 60_000 },
+} as const;
