@@ -20,6 +20,16 @@ export default tseslint.config(
     },
   },
   {
+    // node:test's test() and describe() return promises the runner itself awaits.
+    files: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite'] }] },
+      ],
+    },
+  },
+  {
     files: ['proto/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ioModules }] },
   },

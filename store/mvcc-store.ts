@@ -247,11 +247,10 @@ export class MvccStore implements Store, HistorySource {
   /** An update or delete of an existing key, guarded by its modRevision when one is expected. */
   private async guardedWrite(key: string, op: TxnOp, expectedModRevision: number | undefined): Promise<TxnResult> {
     if (expectedModRevision !== undefined) checkRevision('an expected modRevision', expectedModRevision);
-    const guard: Compare =
-      expectedModRevision === undefined
-        ? { key, target: 'createRevision', result: '>', value: 0 }
-        : { key, target: 'modRevision', result: '=', value: expectedModRevision };
-    const result = await this.txn({ compare: [guard], success: [op], failure: [{ type: 'get', key }] });
+    // The key must exist whatever is expected: a missing key's modRevision compares as 0.
+    const guards: Compare[] = [{ key, target: 'createRevision', result: '>', value: 0 }];
+    if (expectedModRevision !== undefined) guards.push({ key, target: 'modRevision', result: '=', value: expectedModRevision });
+    const result = await this.txn({ compare: guards, success: [op], failure: [{ type: 'get', key }] });
     if (result.succeeded) return result;
     const [first] = result.results;
     const current = first?.type === 'get' ? first.kv : undefined;
