@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import type { Etcd3 } from 'etcd3';
 import { openStore, type MvccStore } from '../store/index.js';
 import { startEtcd, type EtcdServer } from './etcd.js';
+import { closedLoop, fmt, percentile } from './load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const LEVELS = [1, 16, 64, 256] as const;
@@ -57,11 +58,6 @@ function etcd(client: Etcd3): System {
   };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 interface PutResult {
   readonly putsPerSec: number;
   readonly p50Ms: number;
@@ -69,24 +65,8 @@ interface PutResult {
 }
 
 async function measurePuts(system: System, writers: number, run: string): Promise<PutResult> {
-  const latencies: number[] = [];
-  const loop = async (id: number, until: number, record: boolean): Promise<number> => {
-    let done = 0;
-    for (let n = 0; performance.now() < until; n++) {
-      const started = performance.now();
-      await system.put(`/bench/${run}/${id}/${n}`, VALUE);
-      if (record) latencies.push(performance.now() - started);
-      done++;
-    }
-    return done;
-  };
-  // Warm up (connections, JIT, LevelDB files), then measure.
-  await Promise.all(Array.from({ length: writers }, (_, id) => loop(id, performance.now() + 500, false)));
-  const started = performance.now();
-  const counts = await Promise.all(Array.from({ length: writers }, (_, id) => loop(id, started + SECONDS * 1000, true)));
-  const elapsed = (performance.now() - started) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  return { putsPerSec: counts.reduce((a, b) => a + b, 0) / elapsed, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  const result = await closedLoop(writers, SECONDS, (id, n) => system.put(`/bench/${run}/${id}/${n}`, VALUE));
+  return { putsPerSec: result.perSec, p50Ms: result.p50Ms, p99Ms: result.p99Ms };
 }
 
 interface WatchResult {
@@ -149,8 +129,6 @@ async function measureWatch(system: System, run: string): Promise<WatchResult> {
   const sortedFromSend = fromSend.subarray(0, n).sort();
   return { events, expected: total * WATCHERS, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), fromSendP99Ms: percentile(sortedFromSend, 99) };
 }
-
-const fmt = (n: number | undefined, digits = 0): string => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kubelab-bench-store-'));

@@ -3,33 +3,66 @@
 // work lives in the folders it imports (STYLE.md 16).
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import pino from 'pino';
+import { startApiServer } from '../apiserver/index.js';
 import { openStore } from '../store/index.js';
 
 const usage = `Usage: kubelab <command> [options]
 
 Commands:
-  up      start the lab cluster (--data-dir DIR, default .kubelab/)
+  up      start the lab cluster (--data-dir DIR, default .kubelab/; --port, default 6443)
   help    show this text
 `;
 
 async function up(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string', default: '.kubelab' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string', default: '.kubelab' }, port: { type: 'string', default: '6443' } },
+  });
   const dataDir = resolve(values['data-dir']);
   const log = pino({ name: 'kubelab', level: process.env.LOG_LEVEL ?? 'warn' });
   const storeDir = join(dataDir, 'store');
   mkdirSync(storeDir, { recursive: true });
   const store = await openStore({ backend: 'level', dataDir: storeDir, logger: log });
-  const { count } = await store.range({ prefix: '', limit: 1 });
-  console.log(`kubelab: store ready in ${storeDir} (revision ${store.revision}, ${count} keys)`);
+  const server = await startApiServer({ store, port: Number(values.port), logger: log });
+  const kubeconfig = join(dataDir, 'kubeconfig');
+  writeFileSync(kubeconfig, kubeconfigFor(server.url));
+  console.log(`kubelab: API server at ${server.url} (store in ${storeDir}, revision ${store.revision})`);
+  console.log(`kubelab: for kubectl, run:  export KUBECONFIG=${kubeconfig}`);
+  // Say plainly what is missing rather than pretend to be a whole cluster.
+  console.log('kubelab: controllers and simulated nodes are not built yet: objects are stored and watched, but no pod runs.');
+  console.log('kubelab: Ctrl-C stops the cluster.');
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', resolveStop);
+    process.once('SIGTERM', resolveStop);
+  });
+  await server.close();
   await store.close();
-  // Say plainly what is missing rather than pretend to be a cluster.
-  console.error(
-    'kubelab up: the API server, controllers and simulated nodes are not built yet, so there is no cluster to start.\n' +
-      'Only the store exists so far (see docs/store.md); `npm test` exercises it.',
-  );
-  return 1;
+  console.log('kubelab: stopped');
+  return 0;
+}
+
+function kubeconfigFor(server: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: kubelab',
+    '  cluster:',
+    `    server: ${server}`,
+    'users:',
+    '- name: kubelab-admin',
+    '  user: {}',
+    'contexts:',
+    '- name: kubelab',
+    '  context:',
+    '    cluster: kubelab',
+    '    user: kubelab-admin',
+    '    namespace: default',
+    'current-context: kubelab',
+    '',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,391 @@
+// The API as curl sees it: status codes, Status bodies and objects, on a
+// real server listening on a loopback port.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { pod, readWatch, startTestServer, type TestServer } from './test-support.js';
+
+let server: TestServer;
+before(async () => {
+  server = await startTestServer({ watchCache: { historyCapacity: 50 } });
+});
+after(() => server.close());
+
+describe('discovery', () => {
+  test('/api lists v1 and /api/v1 lists pods with their short name and subresources', async () => {
+    const api = await server.call('GET', '/api');
+    assert.equal(api.status, 200);
+    assert.deepEqual(api.body.versions, ['v1']);
+    const v1 = await server.call('GET', '/api/v1');
+    const pods = v1.body.resources.find((r: any) => r.name === 'pods');
+    assert.deepEqual(pods.shortNames, ['po']);
+    assert.equal(pods.namespaced, true);
+    assert.ok(v1.body.resources.some((r: any) => r.name === 'pods/status'));
+    assert.ok(v1.body.resources.some((r: any) => r.name === 'replicationcontrollers/scale' && r.kind === 'Scale'));
+  });
+
+  test('/apis lists apps/v1 and coordination.k8s.io/v1, and /apis/apps/v1 lists daemonsets as ds', async () => {
+    const apis = await server.call('GET', '/apis');
+    assert.deepEqual(
+      apis.body.groups.map((g: any) => g.preferredVersion.groupVersion),
+      ['apps/v1', 'coordination.k8s.io/v1'],
+    );
+    const apps = await server.call('GET', '/apis/apps/v1');
+    assert.deepEqual(apps.body.resources.find((r: any) => r.name === 'daemonsets').shortNames, ['ds']);
+  });
+
+  test('aggregated discovery answers in the apidiscovery.k8s.io/v2 form kubectl asks for first', async () => {
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const apis = await server.call('GET', '/apis', undefined, { Accept: accept });
+    assert.match(apis.headers.get('content-type') ?? '', /as=APIGroupDiscoveryList/);
+    const apps = apis.body.items.find((g: any) => g.metadata.name === 'apps');
+    const sts = apps.versions[0].resources.find((r: any) => r.resource === 'statefulsets');
+    assert.deepEqual(sts.shortNames, ['sts']);
+    assert.deepEqual(
+      sts.subresources.map((s: any) => s.subresource),
+      ['scale', 'status'],
+    );
+  });
+
+  test('/version, /healthz and /metrics answer', async () => {
+    assert.equal((await server.call('GET', '/version')).body.minor, '32');
+    assert.equal((await server.call('GET', '/healthz')).body, 'ok');
+    await server.call('GET', '/api/v1/namespaces');
+    const metrics = await server.call('GET', '/metrics');
+    assert.match(metrics.body, /apiserver_request_total\{verb="LIST",group="",resource="namespaces",subresource="",code="200"\} \d+/);
+    assert.match(metrics.body, /kubelab_store_revision \d+/);
+  });
+});
+
+describe('create, get, update, delete', () => {
+  test('the system namespaces exist from the start', async () => {
+    const list = await server.call('GET', '/api/v1/namespaces');
+    const names = list.body.items.map((n: any) => n.metadata.name);
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.ok(names.includes(name), name);
+  });
+
+  test('a created pod gets a uid, a creation time and a resourceVersion, and reads back', async () => {
+    const created = await server.call('POST', '/api/v1/namespaces/default/pods', pod('crud-1'));
+    assert.equal(created.status, 201);
+    assert.match(created.body.metadata.uid, /^[0-9a-f-]{36}$/);
+    assert.match(created.body.metadata.creationTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.equal(created.body.metadata.namespace, 'default');
+    const got = await server.call('GET', '/api/v1/namespaces/default/pods/crud-1');
+    assert.equal(got.status, 200);
+    assert.equal(got.body.kind, 'Pod');
+    assert.equal(got.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+  });
+
+  test('creating a name that exists is 409 AlreadyExists with upstream Status', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/pods', pod('dup'));
+    const again = await server.call('POST', '/api/v1/namespaces/default/pods', pod('dup'));
+    assert.equal(again.status, 409);
+    assert.deepEqual(again.body, {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods "dup" already exists',
+      reason: 'AlreadyExists',
+      details: { name: 'dup', kind: 'pods' },
+      code: 409,
+    });
+  });
+
+  test('generateName makes a name from the prefix and five characters', async () => {
+    const created = await server.call('POST', '/api/v1/namespaces/default/pods', { ...pod(''), metadata: { generateName: 'gen-' } });
+    assert.equal(created.status, 201);
+    assert.match(created.body.metadata.name, /^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  test('a missing object is 404 NotFound naming the resource and group', async () => {
+    const missing = await server.call('GET', '/apis/apps/v1/namespaces/default/daemonsets/nope');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.message, 'daemonsets.apps "nope" not found');
+    assert.deepEqual(missing.body.details, { name: 'nope', group: 'apps', kind: 'daemonsets' });
+  });
+
+  test('writing into a missing namespace is 404 for the namespace', async () => {
+    const answer = await server.call('POST', '/api/v1/namespaces/nowhere/pods', pod('p'));
+    assert.equal(answer.status, 404);
+    assert.equal(answer.body.message, 'namespaces "nowhere" not found');
+  });
+
+  test('an update with a stale resourceVersion is 409 Conflict; with the current one it lands', async () => {
+    const created = await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'cm-1' }, data: { a: '1' } });
+    const first = { ...created.body, data: { a: '2' } };
+    const updated = await server.call('PUT', '/api/v1/namespaces/default/configmaps/cm-1', first);
+    assert.equal(updated.status, 200);
+    assert.notEqual(updated.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+    const stale = await server.call('PUT', '/api/v1/namespaces/default/configmaps/cm-1', { ...created.body, data: { a: '3' } });
+    assert.equal(stale.status, 409);
+    assert.equal(stale.body.reason, 'Conflict');
+    assert.equal(
+      stale.body.message,
+      'Operation cannot be fulfilled on configmaps "cm-1": the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
+
+  test('delete answers a Success Status, and the object is gone', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'gone' } });
+    const deleted = await server.call('DELETE', '/api/v1/namespaces/default/configmaps/gone');
+    assert.equal(deleted.status, 200);
+    assert.equal(deleted.body.status, 'Success');
+    assert.equal(deleted.body.details.name, 'gone');
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/gone')).status, 404);
+  });
+
+  test('a delete whose uid precondition fails is 409 and deletes nothing', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'kept' } });
+    const answer = await server.call('DELETE', '/api/v1/namespaces/default/configmaps/kept', { preconditions: { uid: 'not-it' } });
+    assert.equal(answer.status, 409);
+    assert.match(answer.body.message, /Precondition failed: UID in precondition: not-it, UID in object meta: /);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/kept')).status, 200);
+  });
+
+  test('an orphaning delete marks the object with the orphan finalizer and answers 202', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', {
+      metadata: { name: 'orphaned' },
+      spec: { replicas: 1, selector: { app: 'o' }, template: { metadata: { labels: { app: 'o' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+    });
+    const answer = await server.call('DELETE', '/api/v1/namespaces/default/replicationcontrollers/orphaned', { propagationPolicy: 'Orphan' });
+    assert.equal(answer.status, 202);
+    assert.deepEqual(answer.body.metadata.finalizers, ['orphan']);
+    assert.ok(answer.body.metadata.deletionTimestamp);
+    // Removing the last finalizer finishes the deletion.
+    const marked = (await server.call('GET', '/api/v1/namespaces/default/replicationcontrollers/orphaned')).body;
+    const cleared = await server.call('PUT', '/api/v1/namespaces/default/replicationcontrollers/orphaned', { ...marked, metadata: { ...marked.metadata, finalizers: [] } });
+    assert.equal(cleared.status, 200);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/replicationcontrollers/orphaned')).status, 404);
+  });
+});
+
+describe('bad input', () => {
+  test('malformed JSON is 400 BadRequest and stores nothing', async () => {
+    const answer = await server.call('POST', '/api/v1/namespaces/default/pods', '{"metadata": {"name": "x"');
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.kind, 'Status');
+    assert.equal(answer.body.reason, 'BadRequest');
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/pods/x')).status, 404);
+  });
+
+  test('a body over 3 MiB is 413 RequestEntityTooLarge', async () => {
+    const big = { metadata: { name: 'big' }, data: { a: 'x'.repeat(3 * 1024 * 1024 + 10) } };
+    const answer = await server.call('POST', '/api/v1/namespaces/default/configmaps', big);
+    assert.equal(answer.status, 413);
+    assert.equal(answer.body.reason, 'RequestEntityTooLarge');
+  });
+
+  test('a namespace in the body other than the path is 400', async () => {
+    const answer = await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'x', namespace: 'kube-system' } });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.message, 'the namespace of the provided object does not match the namespace sent on the request');
+  });
+
+  test('a name in the body other than the path is 400', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'named' } });
+    const answer = await server.call('PUT', '/api/v1/namespaces/default/configmaps/named', { metadata: { name: 'other' } });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.message, 'the name of the object (other) does not match the name on the URL (named)');
+  });
+
+  test('a kind other than the path is 400, an unknown resource is 404', async () => {
+    const kind = await server.call('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'k' } });
+    assert.equal(kind.status, 400);
+    const unknown = await server.call('GET', '/api/v1/namespaces/default/widgets');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.message, 'the server could not find the requested resource');
+  });
+
+  test('a body that is not an object and an unknown content type are refused', async () => {
+    assert.equal((await server.call('POST', '/api/v1/namespaces/default/configmaps', '[1,2]')).status, 400);
+    const xml = await server.call('POST', '/api/v1/namespaces/default/configmaps', '<x/>', { 'Content-Type': 'application/xml' });
+    assert.equal(xml.status, 415);
+  });
+
+  test('a bad label selector is 400 with the parser message', async () => {
+    const answer = await server.call('GET', '/api/v1/namespaces/default/pods?labelSelector=' + encodeURIComponent('a in (b'));
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.reason, 'BadRequest');
+  });
+
+  test('a field selector on a field the kind does not have is 400', async () => {
+    const answer = await server.call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=spec.nodeName%3Dx');
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.message, 'field label not supported: spec.nodeName');
+  });
+});
+
+describe('lists', () => {
+  test('labelSelector and fieldSelector pick the matching objects', async () => {
+    await server.call('POST', '/api/v1/namespaces/kube-public/pods', pod('sel-a', { tier: 'web', env: 'prod' }));
+    await server.call('POST', '/api/v1/namespaces/kube-public/pods', pod('sel-b', { tier: 'db', env: 'prod' }));
+    await server.call('POST', '/api/v1/namespaces/kube-public/pods', pod('sel-c', { env: 'dev' }));
+    const names = async (query: string) =>
+      (await server.call('GET', `/api/v1/namespaces/kube-public/pods?${query}`)).body.items.map((p: any) => p.metadata.name);
+    assert.deepEqual(await names('labelSelector=env%3Dprod'), ['sel-a', 'sel-b']);
+    assert.deepEqual(await names('labelSelector=' + encodeURIComponent('tier in (db,cache)')), ['sel-b']);
+    assert.deepEqual(await names('labelSelector=!tier'), ['sel-c']);
+    assert.deepEqual(await names('fieldSelector=metadata.name%3Dsel-c'), ['sel-c']);
+    assert.deepEqual(await names('fieldSelector=metadata.name!%3Dsel-c'), ['sel-a', 'sel-b']);
+  });
+
+  test('limit and continue page through a list at one resourceVersion', async () => {
+    for (let i = 0; i < 5; i++) await server.call('POST', '/api/v1/namespaces/kube-node-lease/configmaps', { metadata: { name: `page-${i}` } });
+    const first = await server.call('GET', '/api/v1/namespaces/kube-node-lease/configmaps?limit=2');
+    assert.deepEqual(
+      first.body.items.map((c: any) => c.metadata.name),
+      ['page-0', 'page-1'],
+    );
+    assert.equal(first.body.metadata.remainingItemCount, 3);
+    await server.call('POST', '/api/v1/namespaces/kube-node-lease/configmaps', { metadata: { name: 'page-9' } });
+    const second = await server.call('GET', `/api/v1/namespaces/kube-node-lease/configmaps?limit=2&continue=${first.body.metadata.continue}`);
+    assert.deepEqual(
+      second.body.items.map((c: any) => c.metadata.name),
+      ['page-2', 'page-3'],
+    );
+    const third = await server.call('GET', `/api/v1/namespaces/kube-node-lease/configmaps?limit=2&continue=${second.body.metadata.continue}`);
+    assert.deepEqual(
+      third.body.items.map((c: any) => c.metadata.name),
+      ['page-4'],
+      'the page-9 written after the first page is not in this list',
+    );
+    assert.equal(third.body.metadata.continue, undefined);
+    assert.equal(third.body.metadata.resourceVersion, first.body.metadata.resourceVersion);
+  });
+
+  test('kubectl get asks for a Table and gets rows with object metadata', async () => {
+    const table = await server.call('GET', '/api/v1/namespaces', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' });
+    assert.equal(table.body.kind, 'Table');
+    assert.ok(table.body.columnDefinitions.length >= 2);
+    const row = table.body.rows.find((r: any) => r.object.metadata.name === 'default');
+    assert.equal(row.cells[0], 'default');
+    assert.equal(row.object.kind, 'PartialObjectMetadata');
+  });
+});
+
+describe('subresources', () => {
+  const rc = (name: string) => ({
+    metadata: { name },
+    spec: { replicas: 2, selector: { app: name }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'redis' }] } } },
+  });
+
+  test('status changes only through /status, and spec only through the object', async () => {
+    const created = (await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', rc('st'))).body;
+    const viaMain = await server.call('PUT', '/api/v1/namespaces/default/replicationcontrollers/st', { ...created, status: { replicas: 7 } });
+    assert.notEqual(viaMain.body.status?.replicas, 7);
+    const viaStatus = await server.call('PUT', '/api/v1/namespaces/default/replicationcontrollers/st/status', {
+      ...viaMain.body,
+      spec: { ...viaMain.body.spec, replicas: 9 },
+      status: { replicas: 2 },
+    });
+    assert.equal(viaStatus.status, 200);
+    assert.equal(viaStatus.body.status.replicas, 2);
+    assert.equal(viaStatus.body.spec.replicas, 2);
+  });
+
+  test('/scale reads and sets replicas', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', rc('sc'));
+    const scale = await server.call('GET', '/api/v1/namespaces/default/replicationcontrollers/sc/scale');
+    assert.equal(scale.body.kind, 'Scale');
+    assert.equal(scale.body.spec.replicas, 2);
+    const patched = await server.call('PATCH', '/api/v1/namespaces/default/replicationcontrollers/sc/scale', { spec: { replicas: 3 } }, {
+      'Content-Type': 'application/merge-patch+json',
+    });
+    assert.equal(patched.status, 200);
+    assert.equal(patched.body.spec.replicas, 3);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/replicationcontrollers/sc')).body.spec.replicas, 3);
+  });
+
+  test('binding assigns a pod to a node once', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/pods', pod('bound'));
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bound' }, target: { kind: 'Node', name: 'node-1' } };
+    assert.equal((await server.call('POST', '/api/v1/namespaces/default/pods/bound/binding', binding)).status, 201);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/pods/bound')).body.spec.nodeName, 'node-1');
+    const again = await server.call('POST', '/api/v1/namespaces/default/pods/bound/binding', { ...binding, target: { name: 'node-2' } });
+    assert.equal(again.status, 409);
+  });
+});
+
+describe('namespaces being deleted', () => {
+  test('a terminating namespace refuses new objects with 403', async () => {
+    await server.call('POST', '/api/v1/namespaces', { metadata: { name: 'doomed' } });
+    await server.call('DELETE', '/api/v1/namespaces/doomed');
+    const answer = await server.call('POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'late' } });
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.message, 'configmaps "late" is forbidden: unable to create new content in namespace doomed because it is being terminated');
+  });
+});
+
+describe('watch', () => {
+  test('a watch from a list resourceVersion sees later changes, with ADDED, MODIFIED and DELETED', async () => {
+    const list = await server.call('GET', '/api/v1/namespaces/default/configmaps');
+    const rv = list.body.metadata.resourceVersion;
+    const events = readWatch(`${server.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, 3);
+    const created = await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'w1' } });
+    await server.call('PUT', '/api/v1/namespaces/default/configmaps/w1', { ...created.body, data: { x: '1' } });
+    await server.call('DELETE', '/api/v1/namespaces/default/configmaps/w1');
+    assert.deepEqual(
+      (await events).map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED w1', 'MODIFIED w1', 'DELETED w1'],
+    );
+  });
+
+  test('a label-selected watch reports an object that stops matching as DELETED', async () => {
+    const rv = (await server.call('GET', '/api/v1/namespaces/default/pods')).body.metadata.resourceVersion;
+    const events = readWatch(`${server.url}/api/v1/namespaces/default/pods?watch=1&labelSelector=role%3Dweb&resourceVersion=${rv}`, 2);
+    const created = await server.call('POST', '/api/v1/namespaces/default/pods', pod('relabel', { role: 'web' }));
+    await server.call('PUT', '/api/v1/namespaces/default/pods/relabel', { ...created.body, metadata: { ...created.body.metadata, labels: { role: 'db' } } });
+    assert.deepEqual(
+      (await events).map((e) => `${e.type} ${e.object.metadata.name}`),
+      ['ADDED relabel', 'DELETED relabel'],
+    );
+  });
+
+  test('a watch from a resourceVersion older than the cache window is 410 Gone (Expired)', async () => {
+    const rv = Number((await server.call('GET', '/api/v1/namespaces/default/configmaps')).body.metadata.resourceVersion);
+    for (let i = 0; i < 60; i++) await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `churn-${i}` } });
+    const answer = await server.call('GET', `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
+    assert.equal(answer.status, 410);
+    assert.equal(answer.body.reason, 'Expired');
+    assert.match(answer.body.message, /^too old resource version: \d+ \(\d+\)$/);
+  });
+
+  test('sendInitialEvents sends the current objects, then a bookmark marking their end', async () => {
+    await server.call('POST', '/api/v1/namespaces/kube-system/configmaps', { metadata: { name: 'initial' } });
+    const events = await readWatch(
+      `${server.url}/api/v1/namespaces/kube-system/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`,
+      2,
+    );
+    assert.equal(events[0].type, 'ADDED');
+    assert.equal(events[0].object.metadata.name, 'initial');
+    assert.equal(events[1].type, 'BOOKMARK');
+    assert.equal(events[1].object.metadata.annotations['k8s.io/initial-events-end'], 'true');
+  });
+
+  test('timeoutSeconds ends the watch', async () => {
+    const started = Date.now();
+    const answer = await fetch(`${server.url}/api/v1/namespaces/default/pods?watch=true&timeoutSeconds=1`);
+    await answer.text();
+    assert.ok(Date.now() - started >= 900);
+  });
+
+  test('the same URL with Upgrade: websocket streams one event per text frame', async () => {
+    const rv = (await server.call('GET', '/api/v1/namespaces/default/configmaps')).body.metadata.resourceVersion;
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
+    const frames: any[] = [];
+    const got = new Promise<void>((resolve, reject) => {
+      socket.on('message', (data) => {
+        frames.push(JSON.parse((data as Buffer).toString('utf8')));
+        resolve();
+      });
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'over-ws' } });
+    await got;
+    socket.close();
+    assert.equal(frames[0].type, 'ADDED');
+    assert.equal(frames[0].object.metadata.name, 'over-ws');
+  });
+});

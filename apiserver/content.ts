@@ -1,0 +1,97 @@
+// Bodies in and out: decoding a request body by its Content-Type, and reading
+// from Accept whether the client wants a meta.k8s.io Table (what kubectl get
+// asks for) or the objects themselves.
+import { parse as parseYaml } from 'yaml';
+import { badRequest, notAcceptable, unsupportedMediaType } from '../proto/index.js';
+import type { KubeObject } from './registry/strategy.js';
+
+export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
+export type PatchType = (typeof PATCH_TYPES)[number];
+
+/** The media type of a Content-Type header, lower case, without parameters. */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
+
+/** Parses a body as JSON, or YAML when it says so; anything else is a clear 400 or 415. */
+export function decodeBody(body: Buffer | undefined, contentType: string | undefined): unknown {
+  const type = mediaType(contentType);
+  const text = body?.toString('utf8') ?? '';
+  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  if (YAML_TYPES.has(type)) {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (error) {
+      throw badRequest(`error converting YAML to JSON: ${(error as Error).message}`);
+    }
+  }
+  if (type !== '' && type !== 'application/json' && !(PATCH_TYPES as readonly string[]).includes(type) && type !== 'application/apply-patch+yaml') {
+    throw unsupportedMediaType(type);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`json parse error: ${(error as Error).message}`);
+  }
+}
+
+/** A decoded body that must be one object, not a list or a scalar. */
+export function decodeObjectBody(body: Buffer | undefined, contentType: string | undefined): KubeObject {
+  const value = decodeBody(body, contentType);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest('the body of the request must be a JSON object');
+  }
+  const object = value as KubeObject;
+  if (object.metadata !== undefined && (object.metadata === null || typeof object.metadata !== 'object' || Array.isArray(object.metadata))) {
+    throw badRequest('metadata must be an object');
+  }
+  return object;
+}
+
+export type Rendering = 'object' | 'table';
+
+interface MediaRange {
+  readonly type: string;
+  readonly params: Record<string, string>;
+}
+
+function parseAccept(header: string | undefined): MediaRange[] {
+  if (!header) return [{ type: '*/*', params: {} }];
+  return header.split(',').map((part) => {
+    const [type = '', ...params] = part.split(';').map((s) => s.trim());
+    const entries = params.map((p) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? [p, ''] : [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
+    });
+    return { type: type.toLowerCase(), params: Object.fromEntries(entries) as Record<string, string> };
+  });
+}
+
+/**
+ * What to answer with, in the client's order of preference: a Table when it
+ * asks `as=Table` of meta.k8s.io, else JSON; 406 when it accepts neither.
+ */
+export function negotiate(accept: string | undefined): Rendering {
+  for (const range of parseAccept(accept)) {
+    if (range.params.as === 'Table' && (range.params.g ?? 'meta.k8s.io') === 'meta.k8s.io') {
+      if (range.type === 'application/json' || range.type === '*/*') return 'table';
+      continue;
+    }
+    if (range.params.as !== undefined) continue;
+    if (range.type === 'application/json' || range.type === '*/*' || range.type === 'application/*') return 'object';
+  }
+  throw notAcceptable('only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io');
+}
+
+/** Whether Accept asks for aggregated discovery (apidiscovery.k8s.io v2 or v2beta1), and which version. */
+export function wantsAggregatedDiscovery(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  for (const range of parseAccept(accept)) {
+    if (range.params.g === 'apidiscovery.k8s.io' && range.params.as === 'APIGroupDiscoveryList') {
+      if (range.params.v === 'v2' || range.params.v === 'v2beta1') return range.params.v;
+    }
+    if (range.params.as === undefined && (range.type === 'application/json' || range.type === '*/*')) return undefined;
+  }
+  return undefined;
+}

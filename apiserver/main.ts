@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// The apiserver process: parses its flags, opens the store, seeds the
+// namespaces every cluster has, listens on loopback, and shuts down cleanly
+// on SIGINT or SIGTERM. Everything else lives in the modules it calls.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { openStore } from '../store/index.js';
+import { startApiServer } from './index.js';
+
+const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]`;
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '6443' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: '.kubelab/store' },
+      store: { type: 'string', default: 'level' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const log = pino({ name: 'apiserver', level: process.env.LOG_LEVEL ?? 'info' });
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
+  if (values.store !== 'level' && values.store !== 'memory') throw new Error(`--store must be level or memory, not ${values.store}`);
+  const dataDir = resolve(values['data-dir']);
+  if (values.store === 'level') mkdirSync(dataDir, { recursive: true });
+  const store = await openStore({ backend: values.store, dataDir, logger: log });
+  const server = await startApiServer({ store, port, host: values.host, logger: log });
+  log.info({ url: server.url, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'apiserver shutting down');
+    void server
+      .close()
+      .then(() => store.close())
+      .then(
+        () => log.info('apiserver stopped'),
+        (error: unknown) => {
+          log.error({ err: error }, 'apiserver did not stop cleanly');
+          process.exitCode = 1;
+        },
+      );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`apiserver: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,36 @@
+// Which strategy serves which kind: the one place that names them all.
+import { resources } from '../../proto/index.js';
+import { holdNamespaceDeletion, podGracePeriod } from './deletion.js';
+import type { KubeObject, Strategy, TableConvertor } from './strategy.js';
+
+// Interim: every kind gets the basic strategy until its own lands.
+const basicTable: TableConvertor = {
+  columns: [
+    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+    { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp', priority: 0 },
+  ],
+  cells: (object: KubeObject) => [object.metadata?.name ?? '', object.metadata?.creationTimestamp ?? ''],
+};
+
+const basic: Strategy = {
+  validate: (object) => (object.metadata?.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]),
+  tracksGeneration: false,
+  table: basicTable,
+};
+
+/** As upstream's namespace strategy: the kubernetes finalizer, phase Active, and the name label. */
+function namespaceDefaults(namespace: KubeObject): void {
+  const spec = (namespace.spec ??= {}) as { finalizers?: string[] };
+  spec.finalizers ??= ['kubernetes'];
+  namespace.status = { phase: 'Active', ...(namespace.status as object | undefined) };
+  const meta = (namespace.metadata ??= {});
+  meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name ?? '' };
+}
+
+export const strategies: ReadonlyMap<string, Strategy> = new Map(
+  resources.map((r): [string, Strategy] => {
+    if (r.kind === 'Namespace') return [r.kind, { ...basic, defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion }];
+    if (r.kind === 'Pod') return [r.kind, { ...basic, gracefulDeleteSeconds: podGracePeriod }];
+    return [r.kind, basic];
+  }),
+);

@@ -1,0 +1,252 @@
+// The generic registry of one resource (upstream
+// staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go): the
+// create, update and delete rules every kind shares, around the kind's
+// strategy, over the revisioned store. Objects are stored as JSON without
+// their resourceVersion, which is the key's modRevision, as upstream's etcd3
+// storage does.
+import { randomUUID } from 'node:crypto';
+import {
+  alreadyExists,
+  conflict,
+  invalid,
+  notFound,
+  OPTIMISTIC_LOCK_MESSAGE,
+  storageKey,
+  storagePrefix,
+  type FieldError,
+  type ResourceType,
+  type Subject,
+} from '../../proto/index.js';
+import { ConflictError, KeyExistsError, KeyNotFoundError, type Clock, type KeyValue, type Store } from '../../store/index.js';
+import type { KubeObject, ObjectMetaLike, Strategy } from './strategy.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** An object as stored, with its resourceVersion filled in from the key's modRevision. */
+export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
+  const object = JSON.parse(decoder.decode(kv.value)) as KubeObject;
+  object.metadata ??= {};
+  object.metadata.resourceVersion = String(kv.modRevision);
+  return object;
+}
+
+export function encodeObject(object: KubeObject): Uint8Array {
+  const { resourceVersion: _dropped, ...metadata } = object.metadata ?? {};
+  return encoder.encode(JSON.stringify({ ...object, metadata }));
+}
+
+/** Upstream's generateName suffix alphabet: no vowels, no look-alike digits. */
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function generateName(base: string): string {
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += NAME_ALPHABET[Math.floor(Math.random() * NAME_ALPHABET.length)];
+  // As upstream SimpleNameGenerator: the base is cut so the name stays within 63 characters.
+  return base.slice(0, 58) + suffix;
+}
+
+/** RFC 3339 with whole seconds, as metav1.Time marshals. */
+export function timestamp(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** Everything but metadata and status: what a spec change is measured on. */
+function specPart(object: KubeObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
+  return JSON.stringify(rest);
+}
+
+export interface WriteOptions {
+  /** dryRun=All: validate and answer, store nothing. */
+  readonly dryRun?: boolean;
+}
+
+export class ObjectStore {
+  constructor(
+    readonly resource: ResourceType,
+    readonly strategy: Strategy,
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  subject(name?: string): Subject {
+    return { group: this.resource.group, resource: this.resource.plural, name };
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return storageKey(this.resource, namespace, name);
+  }
+
+  prefix(namespace?: string): string {
+    return storagePrefix(this.resource, namespace);
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
+    const kv = await this.store.get(this.key(namespace, name));
+    if (!kv) throw notFound(this.subject(name));
+    return decodeObject(kv);
+  }
+
+  /** Creates `object` (already decoded, its namespace set); upstream's BeforeCreate, then the store. */
+  async create(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const meta = (object.metadata ??= {});
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    this.strategy.defaults?.(object);
+    this.strategy.prepareForCreate?.(object);
+    this.fillSystemFields(meta);
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    this.assertValid(object, this.strategy.validate(object));
+    if (options.dryRun) return object;
+    try {
+      const kv = await this.store.create(this.key(meta.namespace, meta.name!), encodeObject(object));
+      meta.resourceVersion = String(kv.modRevision);
+      return object;
+    } catch (error) {
+      if (error instanceof KeyExistsError) throw alreadyExists(this.subject(meta.name));
+      throw error;
+    }
+  }
+
+  private fillSystemFields(meta: ObjectMetaLike): void {
+    meta.uid = randomUUID();
+    meta.creationTimestamp = timestamp(this.clock.now());
+    delete meta.resourceVersion;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+  }
+
+  /**
+   * Replaces an object (PUT). A resourceVersion in the object is a
+   * precondition (409 Conflict when stale); without one the update is
+   * unconditional, as upstream allows for its built-in kinds.
+   */
+  async update(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const meta = object.metadata ?? {};
+    const name = meta.name!;
+    const current = await this.get(meta.namespace, name);
+    return this.replace(current, object, 'main', options);
+  }
+
+  /** PUT .../status: only the status changes (the rest is kept from the stored object). */
+  async updateStatus(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    const meta = object.metadata ?? {};
+    const current = await this.get(meta.namespace, meta.name!);
+    return this.replace(current, object, 'status', options);
+  }
+
+  /**
+   * Writes `object` over `current`: keeps what the client may not change,
+   * validates, then stores guarded by current's modRevision.
+   */
+  async replace(current: KubeObject, object: KubeObject, part: 'main' | 'status', options: WriteOptions = {}): Promise<KubeObject> {
+    const meta = (object.metadata ??= {});
+    const old = current.metadata!;
+    const name = old.name!;
+    if (meta.resourceVersion && meta.resourceVersion !== old.resourceVersion) {
+      throw conflict(this.subject(name), OPTIMISTIC_LOCK_MESSAGE);
+    }
+    // As upstream BeforeUpdate: system fields come from the stored object.
+    meta.uid ??= old.uid;
+    meta.creationTimestamp = old.creationTimestamp;
+    meta.deletionTimestamp = old.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
+    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
+    meta.resourceVersion = old.resourceVersion;
+    let errors: FieldError[];
+    if (part === 'status') {
+      this.keepAllButStatus(object, current);
+      this.strategy.prepareForStatusUpdate?.(object, current);
+      errors = [...this.strategy.validate(object), ...(this.strategy.validateStatusUpdate?.(object, current) ?? [])];
+    } else {
+      this.strategy.defaults?.(object);
+      if (this.resource.subresources.some((s) => s.name === 'status')) {
+        if (current.status === undefined) delete object.status;
+        else object.status = current.status;
+      }
+      this.strategy.prepareForUpdate?.(object, current);
+      errors = [...this.strategy.validate(object), ...(this.strategy.validateUpdate?.(object, current) ?? [])];
+    }
+    if (this.strategy.tracksGeneration) {
+      meta.generation = (old.generation ?? 1) + (specPart(object) !== specPart(current) ? 1 : 0);
+    }
+    if (old.uid !== undefined && meta.uid !== old.uid) {
+      errors.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: meta.uid, detail: 'field is immutable' });
+    }
+    this.assertValid(object, errors);
+    // An update that changes nothing writes nothing and keeps the resourceVersion (upstream's no-op check).
+    const bytes = encodeObject(object);
+    if (options.dryRun || Buffer.compare(Buffer.from(bytes), Buffer.from(encodeObject(current))) === 0) return object;
+    return this.write(object, bytes, Number(old.resourceVersion));
+  }
+
+  private keepAllButStatus(object: KubeObject, current: KubeObject): void {
+    const status = object.status;
+    const meta = object.metadata!;
+    for (const field of Object.keys(object)) delete object[field];
+    Object.assign(object, structuredClone(current));
+    if (status === undefined) delete object.status;
+    else object.status = status;
+    // Labels, annotations, finalizers and owners may change with the status, as upstream allows.
+    object.metadata = { ...current.metadata, ...pickMutableMeta(meta) };
+  }
+
+  private async write(object: KubeObject, bytes: Uint8Array, expectedModRevision: number): Promise<KubeObject> {
+    const meta = object.metadata!;
+    try {
+      const kv = await this.store.update(this.key(meta.namespace, meta.name!), bytes, { expectedModRevision });
+      meta.resourceVersion = String(kv.modRevision);
+      return object;
+    } catch (error) {
+      if (error instanceof ConflictError) throw conflict(this.subject(meta.name), OPTIMISTIC_LOCK_MESSAGE);
+      if (error instanceof KeyNotFoundError) throw notFound(this.subject(meta.name));
+      throw error;
+    }
+  }
+
+  /**
+   * Writes the stored object with a change the server itself makes (deletion
+   * timestamps, finalizers), guarded by its modRevision; no strategy runs.
+   */
+  async writeSystem(object: KubeObject): Promise<KubeObject> {
+    return this.write(object, encodeObject(object), Number(object.metadata!.resourceVersion));
+  }
+
+  /** Removes the object now, guarded by the modRevision it was read at. */
+  async remove(object: KubeObject): Promise<void> {
+    const meta = object.metadata!;
+    try {
+      await this.store.delete(this.key(meta.namespace, meta.name!), { expectedModRevision: Number(meta.resourceVersion) });
+    } catch (error) {
+      if (error instanceof ConflictError) throw conflict(this.subject(meta.name), OPTIMISTIC_LOCK_MESSAGE);
+      if (error instanceof KeyNotFoundError) throw notFound(this.subject(meta.name));
+      throw error;
+    }
+  }
+
+  private assertValid(object: KubeObject, errors: readonly FieldError[]): void {
+    if (errors.length === 0) return;
+    throw invalid(this.resource.kind, this.resource.group, object.metadata?.name ?? '', dedupe(errors));
+  }
+}
+
+function pickMutableMeta(meta: ObjectMetaLike): Partial<ObjectMetaLike> {
+  const picked: Partial<ObjectMetaLike> = {};
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+    if (meta[field] !== undefined) picked[field] = meta[field] as never;
+  }
+  return picked;
+}
+
+/** As upstream's aggregate: the same message once. */
+function dedupe(errors: readonly FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const id = JSON.stringify([e.type, e.field, e.value, e.detail]);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

@@ -1,0 +1,527 @@
+// The verbs on resources (upstream staging/src/k8s.io/apiserver/pkg/endpoints/handlers:
+// create.go, get.go, update.go, patch.go, delete.go), over the registry and
+// the watch cache. Each verb takes a parsed RequestInfo and the request's
+// query and body, and returns what to send; it knows no kind by name.
+import {
+  ApiError,
+  apiVersionOf,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  methodNotAllowed,
+  notFound,
+  resources,
+  timeout,
+  unsupportedMediaType,
+  type ResourceType,
+} from '../proto/index.js';
+import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
+import { decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
+import { applyPatch, PatchError } from './patch/index.js';
+import { decodeObject, timestamp, type ObjectStore } from './registry/object-store.js';
+import type { Registry } from './registry/registry.js';
+import type { KubeObject } from './registry/strategy.js';
+import type { RequestInfo } from './request-info.js';
+import { parseSelection, type Selection } from './selection.js';
+import type { WatchCache } from './watch-cache.js';
+
+export type Query = Record<string, string | undefined>;
+
+/** What a verb answers: a status code and a body (an object, list or Status). */
+export interface Answer {
+  readonly code: number;
+  readonly body: Record<string, unknown>;
+  /** The objects a Table is made of, when the client asks for one. */
+  readonly objects?: readonly KubeObject[];
+  readonly listMeta?: ListMeta;
+}
+
+export interface ListMeta {
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+const NAMESPACES = resources.find((r) => r.group === '' && r.kind === 'Namespace')!;
+
+/** How many keys a paginated list reads from the store at a time while filtering. */
+const PAGE_READ = 500;
+
+export class RestHandlers {
+  constructor(
+    private readonly registry: Registry,
+    private readonly store: Store,
+    private readonly cache: WatchCache,
+    private readonly clock: Clock,
+  ) {}
+
+  // --- reads ---------------------------------------------------------------
+
+  async get(info: RequestInfo): Promise<Answer> {
+    const objects = this.registry.of(info.resource);
+    const object = await objects.get(info.namespace, info.name!);
+    if (info.subresource === 'scale') return { code: 200, body: toScale(info.resource, object) };
+    return { code: 200, body: withType(info.resource, object), objects: [object] };
+  }
+
+  async list(info: RequestInfo, query: Query): Promise<Answer> {
+    const objects = this.registry.of(info.resource);
+    const selection = parseSelection(objects.strategy, query.labelSelector, query.fieldSelector, { metadata: {} });
+    const limit = parseNonNegative('limit', query.limit);
+    let items: KubeObject[];
+    let listMeta: ListMeta;
+    if (limit > 0 || query.continue) {
+      ({ items, listMeta } = await this.listPage(objects, info.namespace, selection, limit, query));
+    } else {
+      ({ items, listMeta } = await this.listAll(info, selection, query));
+    }
+    const body = {
+      kind: `${info.resource.kind}List`,
+      apiVersion: apiVersionOf(info.resource),
+      metadata: listMeta,
+      items: items.map(withoutType),
+    };
+    return { code: 200, body, objects: items, listMeta };
+  }
+
+  /** A whole list from the watch cache, as fresh as resourceVersion and resourceVersionMatch ask. */
+  private async listAll(info: RequestInfo, selection: Selection, query: Query): Promise<{ items: KubeObject[]; listMeta: ListMeta }> {
+    const rv = query.resourceVersion ?? '';
+    const match = query.resourceVersionMatch ?? '';
+    if (match !== '' && match !== 'Exact' && match !== 'NotOlderThan') {
+      throw badRequest(`resourceVersionMatch: Unsupported value: "${match}": supported values: "Exact", "NotOlderThan"`);
+    }
+    if (match !== '' && rv === '') throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (match === 'Exact') {
+      if (rv === '0') throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+      return this.listAt(info, selection, parseRevision(rv));
+    }
+    if (rv === '') await this.cache.waitFresh();
+    else if (rv !== '0') {
+      const wanted = parseRevision(rv);
+      if (!(await this.cache.waitFor(wanted, 3_000))) {
+        throw timeout(`Too large resource version: ${wanted}, current: ${this.cache.revision}`);
+      }
+    }
+    const revision = this.cache.revision;
+    const items = this.cache.list(info.resource, info.namespace).filter((o) => !selection.matches || selection.matches(o));
+    return { items, listMeta: { resourceVersion: String(revision) } };
+  }
+
+  private async listAt(info: RequestInfo, selection: Selection, revision: number): Promise<{ items: KubeObject[]; listMeta: ListMeta }> {
+    const prefix = this.registry.of(info.resource).prefix(info.namespace);
+    try {
+      const result = await this.store.range({ prefix, revision });
+      const items = result.kvs.map(decodeObject).filter((o) => !selection.matches || selection.matches(o));
+      return { items, listMeta: { resourceVersion: String(revision) } };
+    } catch (error) {
+      if (error instanceof CompactedError) throw expired(`too old resource version: ${revision} (${this.store.compactRevision})`);
+      if (error instanceof FutureRevisionError) throw expired(`too large resource version: ${revision}`);
+      throw error;
+    }
+  }
+
+  /** One page of a list (limit and continue), read from the store at one revision, as upstream's etcd pagination. */
+  private async listPage(
+    objects: ObjectStore,
+    namespace: string | undefined,
+    selection: Selection,
+    limit: number,
+    query: Query,
+  ): Promise<{ items: KubeObject[]; listMeta: ListMeta }> {
+    const prefix = objects.prefix(namespace);
+    let revision: number;
+    let fromKey: string;
+    if (query.continue) {
+      const token = decodeContinue(query.continue);
+      revision = token.rv;
+      fromKey = prefix + token.start;
+      if (!fromKey.startsWith(prefix)) throw badRequest('continue key is not valid: the key is outside the list');
+    } else {
+      const rv = query.resourceVersion;
+      revision = rv && rv !== '0' && query.resourceVersionMatch === 'Exact' ? parseRevision(rv) : this.store.revision;
+      fromKey = prefix;
+    }
+    const items: KubeObject[] = [];
+    let lastKey: string | undefined;
+    let more = false;
+    let remaining = 0;
+    try {
+      for (;;) {
+        const page = await this.store.range({ prefix, fromKey, limit: PAGE_READ, revision });
+        for (const kv of page.kvs) {
+          const object = decodeObject(kv);
+          if (selection.matches && !selection.matches(object)) continue;
+          if (limit > 0 && items.length === limit) {
+            more = true;
+            break;
+          }
+          items.push(object);
+          lastKey = kv.key;
+        }
+        if (more || !page.more) {
+          if (more && !selection.matches) remaining = page.count - items.length;
+          break;
+        }
+        fromKey = page.kvs[page.kvs.length - 1]!.key + '\x00';
+      }
+    } catch (error) {
+      if (error instanceof CompactedError) {
+        throw expired(
+          query.continue
+            ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+            : `too old resource version: ${revision} (${this.store.compactRevision})`,
+        );
+      }
+      throw error;
+    }
+    const listMeta: ListMeta = { resourceVersion: String(revision) };
+    if (more && lastKey !== undefined) {
+      listMeta.continue = encodeContinue(revision, lastKey.slice(prefix.length) + '\x00');
+      if (!selection.matches) listMeta.remainingItemCount = remaining;
+    }
+    return { items, listMeta };
+  }
+
+  // --- writes --------------------------------------------------------------
+
+  async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    if (info.subresource === 'binding') return this.bind(info, body, contentType);
+    if (info.name !== undefined) throw methodNotAllowed();
+    const object = decodeObjectBody(body, contentType);
+    checkType(info.resource, object);
+    const meta = (object.metadata ??= {});
+    this.placeInNamespace(info, meta);
+    if (info.resource.scope === 'Namespaced') await this.admitNamespace(info, meta.name ?? meta.generateName ?? '');
+    const created = await this.registry.of(info.resource).create(object, { dryRun: isDryRun(query) });
+    return { code: 201, body: withType(info.resource, created), objects: [created] };
+  }
+
+  /** The object's namespace must be the path's (or is taken from it); cluster-scoped objects have none. */
+  private placeInNamespace(info: RequestInfo, meta: NonNullable<KubeObject['metadata']>): void {
+    if (info.resource.scope === 'Cluster') {
+      delete meta.namespace;
+      return;
+    }
+    if (meta.namespace && meta.namespace !== info.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    meta.namespace = info.namespace;
+  }
+
+  /** Upstream's NamespaceLifecycle admission: no new objects in a missing or terminating namespace. */
+  private async admitNamespace(info: RequestInfo, name: string): Promise<void> {
+    const namespaces = this.registry.of(NAMESPACES);
+    const namespace = await namespaces.get(undefined, info.namespace!).catch(() => undefined);
+    if (!namespace) throw notFound({ group: '', resource: 'namespaces', name: info.namespace });
+    if (namespace.metadata?.deletionTimestamp || (namespace.status as { phase?: string } | undefined)?.phase === 'Terminating') {
+      throw forbidden(
+        { group: info.resource.group, resource: info.resource.plural, name },
+        `unable to create new content in namespace ${info.namespace} because it is being terminated`,
+        [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }],
+      );
+    }
+  }
+
+  async update(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    const object = decodeObjectBody(body, contentType);
+    const objects = this.registry.of(info.resource);
+    if (info.subresource === 'scale') return this.updateScale(info, object, query);
+    if (info.subresource === 'binding') throw methodNotAllowed();
+    if (info.subresource === undefined) checkType(info.resource, object);
+    const meta = (object.metadata ??= {});
+    if (meta.name !== undefined && meta.name !== info.name) {
+      throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
+    }
+    meta.name = info.name;
+    this.placeInNamespace(info, meta);
+    const current = await objects.get(info.namespace, info.name!);
+    const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
+    await this.finishIfDeleted(objects, updated);
+    return { code: 200, body: withType(info.resource, updated), objects: [updated] };
+  }
+
+  /** As upstream: an object marked for deletion whose last finalizer went is deleted. */
+  private async finishIfDeleted(objects: ObjectStore, object: KubeObject): Promise<void> {
+    const meta = object.metadata!;
+    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+      await objects.remove(object).catch(() => undefined);
+    }
+  }
+
+  async patch(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    const type = mediaType(contentType);
+    if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(type);
+    const patch = decodeBody(body, contentType);
+    const objects = this.registry.of(info.resource);
+    // Retried on a conflict with a concurrent writer unless the patch names a resourceVersion itself.
+    for (let attempt = 0; ; attempt++) {
+      const current = await objects.get(info.namespace, info.name!);
+      const isScale = info.subresource === 'scale';
+      const original = isScale ? toScale(info.resource, current) : withType(info.resource, structuredClone(current));
+      const kind = isScale ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : info.resource;
+      let patched: KubeObject;
+      try {
+        patched = applyPatch(original, type as PatchType, patch, kind) as KubeObject;
+      } catch (error) {
+        if (error instanceof PatchError) throw patchErrorToStatus(error);
+        throw error;
+      }
+      const pinned = patched.metadata?.resourceVersion !== original.metadata?.resourceVersion;
+      try {
+        if (isScale) return await this.updateScale(info, patched, query, current);
+        const meta = (patched.metadata ??= {});
+        if (meta.name !== info.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
+        this.placeInNamespace(info, meta);
+        const updated = await objects.replace(current, patched, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
+        await this.finishIfDeleted(objects, updated);
+        return { code: 200, body: withType(info.resource, updated), objects: [updated] };
+      } catch (error) {
+        const retry = !pinned && attempt < 5 && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  /** PUT or PATCH of /scale: spec.replicas of the object, guarded like any update. */
+  private async updateScale(info: RequestInfo, scale: KubeObject, query: Query, current?: KubeObject): Promise<Answer> {
+    const objects = this.registry.of(info.resource);
+    current ??= await objects.get(info.namespace, info.name!);
+    const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
+      throw new ApiError(
+        422,
+        'Invalid',
+        `Scale.autoscaling "${info.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+      );
+    }
+    const next = structuredClone(current);
+    next.metadata!.resourceVersion = scale.metadata?.resourceVersion || current.metadata!.resourceVersion;
+    (next.spec as { replicas?: number }).replicas = replicas;
+    const updated = await objects.replace(current, next, 'main', { dryRun: isDryRun(query) });
+    return { code: 200, body: toScale(info.resource, updated) };
+  }
+
+  /** POST pods/<name>/binding: assigns an unassigned pod to a node (upstream pkg/registry/core/pod/storage BindingREST). */
+  private async bind(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined): Promise<Answer> {
+    const binding = decodeObjectBody(body, contentType);
+    const target = binding.target as { kind?: string; name?: string } | undefined;
+    if (!target?.name) {
+      throw new ApiError(422, 'Invalid', `Binding "${info.name}" is invalid: target.name: Required value`);
+    }
+    if (target.kind && target.kind !== 'Node') {
+      throw new ApiError(422, 'Invalid', `Binding "${info.name}" is invalid: target.kind: Invalid value: "${target.kind}": must be empty or 'Node'`);
+    }
+    const objects = this.registry.of(info.resource);
+    const pod = await objects.get(info.namespace, info.name!);
+    const spec = (pod.spec ??= {}) as { nodeName?: string };
+    if (pod.metadata?.deletionTimestamp) throw conflict(objects.subject(info.name), 'pod is being deleted, cannot be assigned to a host');
+    if (spec.nodeName) throw conflict(objects.subject(info.name), `pod ${info.name} is already assigned to node "${spec.nodeName}"`);
+    spec.nodeName = target.name;
+    const status = (pod.status ??= {}) as { conditions?: { type: string; status: string; lastProbeTime: null; lastTransitionTime: string }[] };
+    const conditions = (status.conditions ??= []).filter((c) => c.type !== 'PodScheduled');
+    conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(this.clock.now()) });
+    status.conditions = conditions;
+    await objects.writeSystem(pod);
+    return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
+  }
+
+  // --- deletes -------------------------------------------------------------
+
+  async delete(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    const options = deleteOptions(body, contentType, query);
+    const objects = this.registry.of(info.resource);
+    const current = await objects.get(info.namespace, info.name!);
+    return this.deleteObject(info.resource, objects, current, options);
+  }
+
+  async deleteCollection(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    const options = deleteOptions(body, contentType, query);
+    const listed = await this.list(info, { ...query, limit: undefined, continue: undefined });
+    const objects = this.registry.of(info.resource);
+    const deleted: KubeObject[] = [];
+    for (const object of listed.objects ?? []) {
+      try {
+        await this.deleteObject(info.resource, objects, object, options);
+        deleted.push(object);
+      } catch (error) {
+        // Gone meanwhile: nothing left to delete.
+        if (!(error instanceof Error && 'reason' in error && error.reason === 'NotFound')) throw error;
+      }
+    }
+    const body2 = { kind: `${info.resource.kind}List`, apiVersion: apiVersionOf(info.resource), metadata: listed.listMeta ?? {}, items: deleted.map(withoutType) };
+    return { code: 200, body: body2 };
+  }
+
+  /**
+   * Upstream's graceful deletion (registry/rest/delete.go BeforeDelete and
+   * store.go Delete): preconditions, then either a mark (deletionTimestamp,
+   * while a grace period runs or finalizers remain) or removal.
+   */
+  private async deleteObject(resource: ResourceType, objects: ObjectStore, current: KubeObject, options: DeleteOptions): Promise<Answer> {
+    const meta = current.metadata!;
+    const name = meta.name!;
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== meta.uid) {
+      throw conflict(objects.subject(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+      throw conflict(objects.subject(name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+    }
+    const held = objects.strategy.holdDeletion?.(structuredClone(current), timestamp(this.clock.now()));
+    if (held) {
+      if (options.dryRun) return { code: 200, body: withType(resource, held) };
+      const written = JSON.stringify(held) !== JSON.stringify(current) ? await objects.writeSystem(held) : current;
+      return { code: 200, body: withType(resource, written), objects: [written] };
+    }
+    const finalizers = new Set(meta.finalizers ?? []);
+    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
+    if (policy === 'Orphan') finalizers.add('orphan');
+    if (policy === 'Foreground') finalizers.add('foregroundDeletion');
+    const grace = objects.strategy.gracefulDeleteSeconds?.(current, options.gracePeriodSeconds) ?? 0;
+    const marked = meta.deletionTimestamp !== undefined;
+    if (grace > 0 || finalizers.size > 0) {
+      if (options.dryRun) return { code: 200, body: withType(resource, current) };
+      const next = structuredClone(current);
+      const nextMeta = next.metadata!;
+      const now = this.clock.now();
+      // A shorter grace period may cut a running one short, never lengthen it.
+      const remaining = marked ? (Date.parse(meta.deletionTimestamp!) - now) / 1000 : Infinity;
+      if (!marked || grace < remaining) {
+        nextMeta.deletionTimestamp = timestamp(now + grace * 1000);
+        nextMeta.deletionGracePeriodSeconds = grace;
+      }
+      if (finalizers.size > 0) nextMeta.finalizers = [...finalizers];
+      const changed = JSON.stringify(next) !== JSON.stringify(current);
+      const written = changed ? await objects.writeSystem(next) : current;
+      const pending = policy === 'Orphan' || policy === 'Foreground';
+      return { code: pending ? 202 : 200, body: withType(resource, written), objects: [written] };
+    }
+    if (!options.dryRun) await objects.remove(current);
+    return {
+      code: 200,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.plural, uid: meta.uid },
+      },
+    };
+  }
+}
+
+// --- helpers ---------------------------------------------------------------
+
+interface DeleteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  orphanDependents?: boolean;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: boolean;
+}
+
+function deleteOptions(body: Buffer | undefined, contentType: string | undefined, query: Query): DeleteOptions {
+  const fromBody = body && body.length > 0 && body.toString('utf8').trim() !== '' ? (decodeBody(body, contentType) as Record<string, unknown>) : {};
+  if (fromBody === null || typeof fromBody !== 'object') throw badRequest('the body of a delete must be DeleteOptions');
+  const grace = fromBody.gracePeriodSeconds ?? (query.gracePeriodSeconds !== undefined ? Number(query.gracePeriodSeconds) : undefined);
+  if (grace !== undefined && (typeof grace !== 'number' || !Number.isInteger(grace))) throw badRequest('gracePeriodSeconds must be a whole number');
+  const policy = fromBody.propagationPolicy ?? query.propagationPolicy;
+  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+    throw new ApiError(422, 'Invalid', `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const dryRun = fromBody.dryRun ?? (query.dryRun !== undefined ? [query.dryRun] : undefined);
+  return {
+    gracePeriodSeconds: grace,
+    propagationPolicy: policy,
+    orphanDependents: (fromBody.orphanDependents ?? (query.orphanDependents !== undefined ? query.orphanDependents === 'true' : undefined)) as boolean | undefined,
+    preconditions: fromBody.preconditions as DeleteOptions['preconditions'],
+    dryRun: Array.isArray(dryRun) && dryRun.includes('All'),
+  };
+}
+
+function isDryRun(query: Query): boolean {
+  if (query.dryRun === undefined) return false;
+  if (query.dryRun !== 'All') throw badRequest(`dryRun: Unsupported value: "${query.dryRun}": supported values: "All"`);
+  return true;
+}
+
+function parseNonNegative(name: string, value: string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw badRequest(`${name} must be a whole number of 0 or more, not ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function parseRevision(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw badRequest(`Invalid value for resourceVersion: ${JSON.stringify(value)}`);
+  return n;
+}
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: unknown; rv?: unknown; start?: unknown };
+    if (parsed.v === 'meta.k8s.io/v1' && typeof parsed.rv === 'number' && typeof parsed.start === 'string') return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    // falls through to the error below
+  }
+  throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+/** The object as the API answers it: with its apiVersion and kind. */
+function withType(resource: ResourceType, object: KubeObject): KubeObject {
+  return { apiVersion: apiVersionOf(resource), kind: resource.kind, ...withoutType(object) };
+}
+
+function withoutType(object: KubeObject): KubeObject {
+  const { apiVersion: _a, kind: _k, ...rest } = object;
+  return rest;
+}
+
+/** A body's apiVersion and kind, when given, must be the path's. */
+function checkType(resource: ResourceType, object: KubeObject): void {
+  const expected = apiVersionOf(resource);
+  if (object.apiVersion !== undefined && object.apiVersion !== expected) {
+    throw badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${expected})`);
+  }
+  if (object.kind !== undefined && object.kind !== resource.kind) {
+    throw badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${resource.kind})`);
+  }
+}
+
+/** The autoscaling/v1 Scale of a replicated object (upstream's scale subresources). */
+function toScale(resource: ResourceType, object: KubeObject): KubeObject {
+  const meta = object.metadata ?? {};
+  const spec = (object.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } | Record<string, string> };
+  const status = (object.status ?? {}) as { replicas?: number };
+  // An RC's selector is a plain map; a StatefulSet's a LabelSelector.
+  const labels = resource.group === '' ? (spec.selector as Record<string, string> | undefined) : (spec.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  const selector = Object.entries(labels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: meta.name,
+      namespace: meta.namespace,
+      uid: meta.uid,
+      resourceVersion: meta.resourceVersion,
+      creationTimestamp: meta.creationTimestamp,
+    },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+  };
+}
+
+function patchErrorToStatus(error: PatchError): Error {
+  if (error.code === 415) return unsupportedMediaType(error.message);
+  if (error.code === 422) return new ApiError(422, 'Invalid', error.message);
+  return badRequest(error.message);
+}

@@ -1,0 +1,239 @@
+// The API server's Fastify app (STYLE.md 7): every concern a plugin,
+// registered here; one error handler turns every error into a Status.
+// buildApp() returns the app without listening; index.ts listens.
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { ApiError, internalError, requestEntityTooLarge, resources } from '../proto/index.js';
+import { systemClock, type Clock, type Store } from '../store/index.js';
+import { authenticate, authorize } from './auth.js';
+import { negotiate } from './content.js';
+import { discoveryPlugin } from './discovery.js';
+import { toApiError } from './errors.js';
+import { ApiMetrics } from './metrics.js';
+import { openApiPlugin } from './openapi.js';
+import { strategies as defaultStrategies } from './registry/index.js';
+import { Registry } from './registry/registry.js';
+import type { Strategy } from './registry/strategy.js';
+import { ensureSystemNamespaces } from './system-namespaces.js';
+import { parseResourcePath, pathNotFound, type RequestInfo } from './request-info.js';
+import { RestHandlers, type Answer, type Query } from './rest.js';
+import { includeObjectOf, toTable } from './table.js';
+import { WatchCache } from './watch-cache.js';
+import { watchDefaults, WatchSession, type WatchOptions } from './watch.js';
+
+/** The largest request body accepted, as upstream's 3 MiB limit. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+export interface ApiServerOptions {
+  readonly store: Store;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly strategies?: ReadonlyMap<string, Strategy>;
+  readonly watch?: Partial<WatchOptions>;
+  readonly watchCache?: { historyCapacity?: number; maxClientFrames?: number };
+}
+
+export interface ApiApp {
+  readonly app: FastifyInstance;
+  readonly cache: WatchCache;
+  /** Stops the watch cache; the app itself is closed by its owner. */
+  stop(): Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    kube?: RequestInfo;
+    startedAt?: bigint;
+  }
+}
+
+export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const clock = options.clock ?? systemClock;
+  await ensureSystemNamespaces(options.store, clock);
+  const registry = new Registry(options.store, options.strategies ?? defaultStrategies, clock);
+  const cache = new WatchCache(options.store, resources, { ...options.watchCache, logger });
+  await cache.start();
+  const rest = new RestHandlers(registry, options.store, cache, clock);
+  const watchOptions: WatchOptions = { ...watchDefaults, ...options.watch };
+  const metrics = new ApiMetrics({ watchers: () => cache.watcherCount, revision: () => options.store.revision });
+  const sessions = new Set<WatchSession>();
+
+  // Typed as Fastify's logger, so the app is a plain FastifyInstance for its plugins.
+  const httpLog: FastifyBaseLogger = logger.child({ component: 'apiserver' });
+  const app = Fastify({
+    loggerInstance: httpLog,
+    // One line per request comes from the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { maxParamLength: 4096 },
+    forceCloseConnections: true,
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_BODY_BYTES } });
+
+  // Bodies are decoded by the handlers, which know what each verb takes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.startedAt = process.hrtime.bigint();
+    done();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    logRequest(request, reply.statusCode);
+    if (request.kube) observe(request, reply.statusCode);
+  });
+
+  function observe(request: FastifyRequest, code: number): void {
+    const info = request.kube!;
+    const seconds = Number(process.hrtime.bigint() - (request.startedAt ?? 0n)) / 1e9;
+    metrics.observe({ verb: info.verb, group: info.resource.group, resource: info.resource.plural, subresource: info.subresource ?? '' }, code, seconds);
+  }
+
+  function logRequest(request: FastifyRequest, statusCode: number): void {
+    const ms = Number(process.hrtime.bigint() - (request.startedAt ?? 0n)) / 1e6;
+    request.log.info({ method: request.method, path: request.url, status: statusCode, ms: Math.round(ms * 100) / 100 }, 'request');
+  }
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    let apiError: ApiError;
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') apiError = requestEntityTooLarge(MAX_BODY_BYTES);
+    else apiError = toApiError(error);
+    if (apiError.code >= 500) request.log.error({ err: error }, 'request failed');
+    void reply.code(apiError.code).header('Content-Type', 'application/json').send(apiError.toStatus());
+  });
+  app.setNotFoundHandler((_request, reply) => {
+    const error = pathNotFound() as ApiError;
+    void reply.code(404).send(error.toStatus());
+  });
+
+  for (const path of ['/healthz', '/livez', '/readyz']) {
+    app.get(path, async (_request, reply) => reply.type('text/plain; charset=utf-8').send('ok'));
+  }
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
+  discoveryPlugin(app);
+  openApiPlugin(app);
+
+  /** The resource request a path names: /api/v1/... or /apis/<group>/<version>/... */
+  function infoOf(request: FastifyRequest): RequestInfo {
+    const path = request.url.split('?')[0]!;
+    const segments = path.split('/').filter((s) => s !== '').map(decodeSegment);
+    const [root, ...rest] = segments;
+    const [group, version, tail] = root === 'api' ? ['', rest[0]!, rest.slice(1)] : [rest[0]!, rest[1]!, rest.slice(2)];
+    const query = request.query as Query;
+    const info = parseResourcePath(group, version, tail, request.method, query.watch === 'true' || query.watch === '1');
+    authorize(authenticate(request), info);
+    request.kube = info;
+    return info;
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const info = infoOf(request);
+    const query = request.query as Query;
+    const body = request.body as Buffer | undefined;
+    const contentType = request.headers['content-type'];
+    if (info.resource.verbs.indexOf(info.verb === 'watch' ? 'watch' : info.verb) < 0 && info.subresource === undefined) {
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    switch (info.verb) {
+      case 'watch':
+        return serveWatch(info, query, request, reply);
+      case 'get':
+        return send(reply, request, await rest.get(info));
+      case 'list':
+        return send(reply, request, await rest.list(info, query));
+      case 'create':
+        return send(reply, request, await rest.create(info, body, contentType, query));
+      case 'update':
+        return send(reply, request, await rest.update(info, body, contentType, query));
+      case 'patch':
+        return send(reply, request, await rest.patch(info, body, contentType, query));
+      case 'delete':
+        return send(reply, request, await rest.delete(info, body, contentType, query));
+      case 'deletecollection':
+        return send(reply, request, await rest.deleteCollection(info, body, contentType, query));
+    }
+  }
+
+  function send(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {
+    const rendering = request.method === 'GET' ? negotiate(request.headers.accept) : 'object';
+    reply.code(answer.code).header('Content-Type', 'application/json');
+    if (rendering === 'table' && answer.objects && request.kube) {
+      const table = registry.of(request.kube.resource).strategy.table;
+      const meta = answer.listMeta ?? {};
+      const include = includeObjectOf((request.query as Query).includeObject);
+      return reply.send(toTable(table, answer.objects, meta, include, new Date(clock.now())));
+    }
+    return reply.send(answer.body);
+  }
+
+  async function serveWatch(info: RequestInfo, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const rendering = negotiate(request.headers.accept);
+    const session = await WatchSession.open(info, query, rendering, { registry, cache, clock, options: watchOptions });
+    sessions.add(session);
+    reply.hijack();
+    try {
+      await session.streamHttp(reply.raw);
+    } finally {
+      sessions.delete(session);
+      logRequest(request, 200);
+      observe(request, 200);
+    }
+  }
+
+  async function serveWebSocketWatch(socket: WebSocket, request: FastifyRequest): Promise<void> {
+    let session: WatchSession;
+    try {
+      const info = infoOf(request);
+      if (info.verb !== 'watch' && info.verb !== 'list') throw new ApiError(400, 'BadRequest', 'a WebSocket request must be a watch');
+      session = await WatchSession.open({ ...info, verb: 'watch' }, request.query as Query, 'object', { registry, cache, clock, options: watchOptions });
+    } catch (error) {
+      const status = toApiError(error).toStatus();
+      socket.send(JSON.stringify({ type: 'ERROR', object: status }));
+      socket.close(1000, status.message?.slice(0, 120));
+      return;
+    }
+    sessions.add(session);
+    try {
+      await session.streamWebSocket(socket);
+    } finally {
+      sessions.delete(session);
+      logRequest(request, 101);
+    }
+  }
+
+  for (const url of ['/api/v1/*', '/apis/:group/:version/*']) {
+    app.route({
+      method: 'GET',
+      url,
+      handler: handle,
+      wsHandler: (socket, request) => {
+        serveWebSocketWatch(socket, request).catch((error: unknown) => request.log.error({ err: error }, 'websocket watch failed'));
+      },
+    });
+    app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, handler: handle });
+  }
+
+  app.addHook('preClose', (done) => {
+    for (const session of sessions) session.end();
+    done();
+  });
+
+  return {
+    app,
+    cache,
+    stop: () => cache.stop(),
+  };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+export { internalError };

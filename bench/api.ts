@@ -1,0 +1,224 @@
+// npm run bench:api — the full API write path (HTTP, validation, store,
+// watch fan-out) beside raw etcd puts, in one run. The API server runs as its
+// own process (dist/apiserver/main.js, LevelDB store in a temporary
+// directory), loaded over keep-alive HTTP from this one:
+// - creates/s of 1 KiB pods at 64 concurrent clients, and etcd puts/s of
+//   1 KiB values through the etcd3 client at the same concurrency;
+// - get and list latency;
+// - watch delivery: 1,000 HTTP watches of one namespace while pods are
+//   created there, delay from each create's answer to each delivery.
+// Prints a table, then one JSON line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import type { ReadableStreamDefaultReader } from 'node:stream/web';
+import { startEtcd, type EtcdServer } from './etcd.js';
+import { closedLoop, fmt, freePort, percentile, type LoopResult } from './load.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const CLIENTS = 64;
+const WATCHERS = 1_000;
+const WATCH_CREATES_PER_SEC = 50;
+const mainPath = fileURLToPath(new URL('../apiserver/main.js', import.meta.url));
+
+
+/** A pod whose JSON is about 1 KiB. */
+function pod(name: string): string {
+  const body = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: 'bench', tier: 'web' }, annotations: { note: '' } },
+    spec: { containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+  };
+  const pad = 1024 - JSON.stringify(body).length;
+  body.metadata.annotations.note = 'x'.repeat(Math.max(0, pad));
+  return JSON.stringify(body);
+}
+
+async function startApiServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [mainPath, '--port', String(port), '--data-dir', dataDir, '--store', 'level'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'warn' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the apiserver exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('the apiserver did not become ready within 15 s');
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// node:http with keep-alive: a lighter client than fetch, so the load
+// generator, which shares the machine, takes less of the CPU being measured.
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+function request(url: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const headers = body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
+    const req = http.request({ host: hostname, port, path, method, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function create(url: string, namespace: string, name: string): Promise<void> {
+  const answer = await request(url, 'POST', `/api/v1/namespaces/${namespace}/pods`, pod(name));
+  if (answer.status !== 201) throw new Error(`create ${name}: ${answer.status} ${answer.text}`);
+}
+
+async function measureWatch(url: string): Promise<{ p50Ms: number; p99Ms: number; delivered: number; expected: number }> {
+  const namespace = 'bench-watch';
+  await fetch(`${url}/api/v1/namespaces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ metadata: { name: namespace } }) });
+  const rv = ((await (await fetch(`${url}/api/v1/namespaces/${namespace}/pods`)).json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+  const total = WATCH_CREATES_PER_SEC * SECONDS;
+  const acked = new Float64Array(total).fill(NaN);
+  const delivered = new Float64Array(total * WATCHERS).fill(NaN);
+  let count = 0;
+  const controller = new AbortController();
+  const streams = await Promise.all(
+    Array.from({ length: WATCHERS }, async (_, w) => {
+      const response = await fetch(`${url}/api/v1/namespaces/${namespace}/pods?watch=true&resourceVersion=${rv}`, { signal: controller.signal });
+      const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+      // Wrapped, so that awaiting the connection does not await the whole stream.
+      const reading = (async () => {
+        const decoder = new TextDecoder();
+        let buffered = '';
+        try {
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) return;
+            const at = performance.now();
+            buffered += decoder.decode(value, { stream: true });
+            let newline: number;
+            while ((newline = buffered.indexOf('\n')) >= 0) {
+              const line = buffered.slice(0, newline);
+              buffered = buffered.slice(newline + 1);
+              const name = /"name":"w-(\d+)"/.exec(line);
+              if (name) {
+                delivered[w * total + Number(name[1])] = at;
+                count++;
+              }
+            }
+          }
+        } catch {
+          // aborted at the end
+        }
+      })();
+      return { reading };
+    }),
+  );
+  const started = performance.now();
+  const creates: Promise<void>[] = [];
+  const perTick = WATCH_CREATES_PER_SEC / 10;
+  for (let seq = 0; seq < total; seq += perTick) {
+    const wait = started + (seq / perTick) * 100 - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (let i = seq; i < Math.min(total, seq + perTick); i++) {
+      creates.push(create(url, namespace, `w-${i}`).then(() => void (acked[i] = performance.now())));
+    }
+  }
+  await Promise.all(creates);
+  const deadline = performance.now() + 10_000;
+  while (count < total * WATCHERS && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  controller.abort();
+  await Promise.all(streams.map((s) => s.reading));
+  const delays: number[] = [];
+  for (let w = 0; w < WATCHERS; w++) {
+    for (let seq = 0; seq < total; seq++) {
+      const at = delivered[w * total + seq]!;
+      if (!Number.isNaN(at)) delays.push(Math.max(0, at - acked[seq]!));
+    }
+  }
+  const sorted = Float64Array.from(delays).sort();
+  return { p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), delivered: count, expected: total * WATCHERS };
+}
+
+async function main(): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kubelab-bench-api-'));
+  let server: { url: string; child: ChildProcess } | undefined;
+  let etcd: EtcdServer | undefined;
+  try {
+    server = await startApiServer(dataDir);
+    etcd = await startEtcd();
+    if (!etcd) console.log('etcd not found (apt-get install etcd-server): measuring kubelab alone');
+    console.log(`machine: ${cpus().length} cores, node ${process.version}; etcd ${etcd?.version ?? 'absent'}; ${SECONDS} s per measurement`);
+    const url = server.url;
+
+    const creates = await closedLoop(CLIENTS, SECONDS, (id, n) => create(url, 'default', `bench-${id}-${n}`));
+    let etcdPuts: LoopResult | undefined;
+    if (etcd) {
+      const client = etcd.client();
+      const value = Buffer.from(pod('etcd').padEnd(1024, ' '));
+      etcdPuts = await closedLoop(CLIENTS, SECONDS, async (id, n) => {
+        await client.put(`/registry/pods/default/bench-${id}-${n}`).value(value);
+      });
+    }
+    const names = Array.from({ length: 200 }, (_, i) => `bench-0-${i}`);
+    const gets = await closedLoop(8, SECONDS, async (_id, n) => {
+      await request(url, 'GET', `/api/v1/namespaces/default/pods/${names[n % names.length]}`);
+    });
+    const lists = await closedLoop(1, SECONDS, async () => {
+      await request(url, 'GET', '/api/v1/namespaces/default/pods?limit=500');
+    });
+    const watch = await measureWatch(url);
+
+    console.log('\nmeasure                                | per s   | p50 ms | p99 ms');
+    console.log('-------------------------------------- | ------- | ------ | ------');
+    console.log(`kubelab create 1 KiB pod, ${CLIENTS} clients     | ${fmt(creates.perSec).padStart(7)} | ${fmt(creates.p50Ms, 2).padStart(6)} | ${fmt(creates.p99Ms, 2).padStart(6)}`);
+    console.log(`etcd put 1 KiB, ${CLIENTS} clients              | ${fmt(etcdPuts?.perSec).padStart(7)} | ${fmt(etcdPuts?.p50Ms, 2).padStart(6)} | ${fmt(etcdPuts?.p99Ms, 2).padStart(6)}`);
+    console.log(`kubelab get pod, 8 clients             | ${fmt(gets.perSec).padStart(7)} | ${fmt(gets.p50Ms, 2).padStart(6)} | ${fmt(gets.p99Ms, 2).padStart(6)}`);
+    console.log(`kubelab list 500 pods, 1 client        | ${fmt(lists.perSec).padStart(7)} | ${fmt(lists.p50Ms, 2).padStart(6)} | ${fmt(lists.p99Ms, 2).padStart(6)}`);
+    console.log(`kubelab watch, ${WATCHERS} watchers (${watch.delivered}/${watch.expected}) | ${'-'.padStart(7)} | ${fmt(watch.p50Ms, 2).padStart(6)} | ${fmt(watch.p99Ms, 2).padStart(6)}`);
+    console.log(
+      JSON.stringify({
+        bench: 'api',
+        createsPerSec: Math.round(creates.perSec),
+        etcdPutsPerSec: etcdPuts ? Math.round(etcdPuts.perSec) : null,
+        ratio: etcdPuts ? Number((creates.perSec / etcdPuts.perSec).toFixed(2)) : null,
+        getP99Ms: Number(gets.p99Ms.toFixed(3)),
+        listP99Ms: Number(lists.p99Ms.toFixed(3)),
+        watchP99Ms: Number(watch.p99Ms.toFixed(3)),
+        watchDelivered: watch.delivered / watch.expected,
+        seconds: SECONDS,
+        cores: cpus().length,
+      }),
+    );
+  } finally {
+    agent.destroy();
+    if (server) await stopChild(server.child);
+    await etcd?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,212 @@
+// The resource catalogue: every resource kubelab serves, with what routing,
+// discovery, storage keys and kubectl's short names need to know about it.
+// Adding a resource is one entry here plus its strategy in apiserver/registry
+// (STYLE.md 2). The entries follow upstream v1.32 discovery (`kubectl
+// api-resources` on a real cluster): names, short names, categories, verbs.
+
+export type Scope = 'Namespaced' | 'Cluster';
+
+export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+
+export interface GroupVersionKind {
+  /** '' for the core group. */
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+}
+
+export interface Subresource {
+  /** 'status', 'scale', 'binding', ... */
+  readonly name: string;
+  /** The kind the subresource takes and answers (Scale is autoscaling/v1). */
+  readonly kind: GroupVersionKind;
+  readonly verbs: readonly Verb[];
+}
+
+export interface ResourceType {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The plural, lower-case name in paths: 'daemonsets'. */
+  readonly plural: string;
+  readonly singular: string;
+  readonly shortNames: readonly string[];
+  readonly categories: readonly string[];
+  readonly scope: Scope;
+  readonly verbs: readonly Verb[];
+  readonly subresources: readonly Subresource[];
+}
+
+const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const STATUS_VERBS: readonly Verb[] = ['get', 'patch', 'update'];
+
+function status(group: string, version: string, kind: string): Subresource {
+  return { name: 'status', kind: { group, version, kind }, verbs: STATUS_VERBS };
+}
+
+const scale: Subresource = { name: 'scale', kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: STATUS_VERBS };
+
+interface Entry {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  scope: Scope;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: readonly Verb[];
+  /** Subresource names; their kinds follow from the entry ('status': its own kind). */
+  subresources?: ('status' | 'scale' | 'binding')[];
+}
+
+function resource(e: Entry): ResourceType {
+  const subresources = (e.subresources ?? []).map((name): Subresource => {
+    if (name === 'status') return status(e.group, e.version, e.kind);
+    if (name === 'scale') return scale;
+    return { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
+  });
+  return {
+    group: e.group,
+    version: e.version,
+    kind: e.kind,
+    plural: e.plural,
+    singular: e.kind.toLowerCase(),
+    shortNames: e.shortNames ?? [],
+    categories: e.categories ?? [],
+    scope: e.scope,
+    verbs: e.verbs ?? ALL_VERBS,
+    subresources,
+  };
+}
+
+export const resources: readonly ResourceType[] = [
+  // core/v1
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'Namespace',
+    plural: 'namespaces',
+    scope: 'Cluster',
+    shortNames: ['ns'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: ['status'],
+  }),
+  resource({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', scope: 'Cluster', shortNames: ['no'], subresources: ['status'] }),
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'Pod',
+    plural: 'pods',
+    scope: 'Namespaced',
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['binding', 'status'],
+  }),
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'Service',
+    plural: 'services',
+    scope: 'Namespaced',
+    shortNames: ['svc'],
+    categories: ['all'],
+    verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+    subresources: ['status'],
+  }),
+  resource({ group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', scope: 'Namespaced', shortNames: ['ep'] }),
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolume',
+    plural: 'persistentvolumes',
+    scope: 'Cluster',
+    shortNames: ['pv'],
+    subresources: ['status'],
+  }),
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'PersistentVolumeClaim',
+    plural: 'persistentvolumeclaims',
+    scope: 'Namespaced',
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  }),
+  resource({ group: '', version: 'v1', kind: 'Event', plural: 'events', scope: 'Namespaced', shortNames: ['ev'] }),
+  resource({
+    group: '',
+    version: 'v1',
+    kind: 'ReplicationController',
+    plural: 'replicationcontrollers',
+    scope: 'Namespaced',
+    shortNames: ['rc'],
+    categories: ['all'],
+    subresources: ['scale', 'status'],
+  }),
+  resource({ group: '', version: 'v1', kind: 'ConfigMap', plural: 'configmaps', scope: 'Namespaced', shortNames: ['cm'] }),
+  // apps/v1
+  resource({
+    group: 'apps',
+    version: 'v1',
+    kind: 'DaemonSet',
+    plural: 'daemonsets',
+    scope: 'Namespaced',
+    shortNames: ['ds'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
+  resource({
+    group: 'apps',
+    version: 'v1',
+    kind: 'StatefulSet',
+    plural: 'statefulsets',
+    scope: 'Namespaced',
+    shortNames: ['sts'],
+    categories: ['all'],
+    subresources: ['scale', 'status'],
+  }),
+  resource({ group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', scope: 'Namespaced' }),
+  // coordination.k8s.io/v1
+  resource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced' }),
+];
+
+/** "apps/v1", or "v1" for the core group: an object's apiVersion. */
+export function apiVersionOf(gv: { readonly group: string; readonly version: string }): string {
+  return gv.group === '' ? gv.version : `${gv.group}/${gv.version}`;
+}
+
+/** The groups served, each with its versions, in discovery order (core first). */
+export function groupVersions(): { group: string; versions: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const r of resources) {
+    const versions = groups.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    groups.set(r.group, versions);
+  }
+  return [...groups].map(([group, versions]) => ({ group, versions }));
+}
+
+/** The resource served at group/version/plural, if any. */
+export function findResource(group: string, version: string, plural: string): ResourceType | undefined {
+  return resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+}
+
+/** The resource of an object's apiVersion and kind, if any. */
+export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return resources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}
+
+/**
+ * The store key of an object (DESIGN.md "Store semantics"):
+ * /registry/<group>/<plural>/<namespace>/<name>, 'core' for the core group,
+ * no namespace segment for a cluster-scoped resource.
+ */
+export function storageKey(r: ResourceType, namespace: string | undefined, name: string): string {
+  return storagePrefix(r, namespace) + name;
+}
+
+/** The store prefix of a resource's objects, in one namespace or in all. */
+export function storagePrefix(r: ResourceType, namespace?: string): string {
+  const base = `/registry/${r.group === '' ? 'core' : r.group}/${r.plural}/`;
+  return r.scope === 'Namespaced' && namespace !== undefined ? `${base}${namespace}/` : base;
+}

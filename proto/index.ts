@@ -1,0 +1,4 @@
+// proto/: the contract between the processes (DESIGN.md "Folders"). No I/O.
+export * from './catalogue.js';
+export * from './status.js';
+export * from './selectors/index.js';

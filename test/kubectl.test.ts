@@ -1,0 +1,128 @@
+// The real kubectl against kubelab's API server: the commands of the
+// tutorials, and the messages a student sees when something is wrong.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { openStore } from '../store/index.js';
+import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
+import { kubectlFor, type Kubectl } from './kubectl.js';
+
+let server: RunningApiServer;
+let kubectl: Kubectl;
+let closeStore: () => Promise<void>;
+
+before(async () => {
+  const store = await openStore({ backend: 'memory', autoCompaction: false });
+  closeStore = () => store.close();
+  server = await startApiServer({ store });
+  kubectl = await kubectlFor(server.url);
+});
+after(async () => {
+  await kubectl.cleanup();
+  await server.close();
+  await closeStore();
+});
+
+const podManifest = (name: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels:
+    app: web
+spec:
+  containers:
+  - name: nginx
+    image: nginx:1.27
+`;
+
+describe('kubectl', () => {
+  test('create -f makes the object and get lists it', async () => {
+    const file = await kubectl.manifest('web.yaml', podManifest('web'));
+    const created = await kubectl.run('create', '-f', file);
+    assert.equal(created.stderr, '');
+    assert.equal(created.stdout.trim(), 'pod/web created');
+    const listed = await kubectl.run('get', 'pods');
+    assert.equal(listed.code, 0);
+    const [header, ...rows] = listed.stdout.trim().split('\n');
+    assert.match(header!, /^NAME\s/);
+    assert.ok(rows.some((row) => row.startsWith('web ')));
+  });
+
+  test('creating it again says AlreadyExists as a real cluster does', async () => {
+    const file = await kubectl.manifest('again.yaml', podManifest('again'));
+    await kubectl.run('create', '-f', file);
+    const again = await kubectl.run('create', '-f', file);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /Error from server \(AlreadyExists\): error when creating ".*again\.yaml": pods "again" already exists/);
+  });
+
+  test('get of a missing pod says NotFound', async () => {
+    const missing = await kubectl.run('get', 'pod', 'nope');
+    assert.equal(missing.code, 1);
+    assert.equal(missing.stderr.trim(), 'Error from server (NotFound): pods "nope" not found');
+  });
+
+  test('get -o json and -o yaml show the stored object with its server-set metadata', async () => {
+    const file = await kubectl.manifest('shown.yaml', podManifest('shown'));
+    await kubectl.run('create', '-f', file);
+    const json = JSON.parse((await kubectl.run('get', 'pod', 'shown', '-o', 'json')).stdout);
+    assert.equal(json.kind, 'Pod');
+    assert.equal(json.metadata.namespace, 'default');
+    assert.match(json.metadata.uid, /^[0-9a-f-]{36}$/);
+    const yaml = (await kubectl.run('get', 'pod', 'shown', '-o', 'yaml')).stdout;
+    assert.match(yaml, /^apiVersion: v1\nkind: Pod\nmetadata:\n/);
+    assert.match(yaml, /\n {2}resourceVersion: "\d+"\n/);
+  });
+
+  test('label, annotate and patch change the object', async () => {
+    const file = await kubectl.manifest('tagged.yaml', podManifest('tagged'));
+    await kubectl.run('create', '-f', file);
+    assert.equal((await kubectl.run('label', 'pod', 'tagged', 'role=backend')).stdout.trim(), 'pod/tagged labeled');
+    assert.equal((await kubectl.run('annotate', 'pod', 'tagged', 'note=hello')).stdout.trim(), 'pod/tagged annotated');
+    const withColumn = await kubectl.run('get', 'pods', '-L', 'role');
+    assert.match(withColumn.stdout.split('\n')[0]!, /ROLE$/);
+    assert.match(withColumn.stdout, /tagged .* backend\n/);
+    assert.equal((await kubectl.run('label', 'pod', 'tagged', 'role-')).stdout.trim(), 'pod/tagged unlabeled');
+    const merge = await kubectl.run('patch', 'pod', 'tagged', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}');
+    assert.equal(merge.stdout.trim(), 'pod/tagged patched');
+    const json = await kubectl.run('patch', 'pod', 'tagged', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/zone","value":"north"}]');
+    assert.equal(json.stdout.trim(), 'pod/tagged patched');
+    const labels = JSON.parse((await kubectl.run('get', 'pod', 'tagged', '-o', 'jsonpath={.metadata.labels}')).stdout);
+    assert.deepEqual(labels, { app: 'web', tier: 'web', zone: 'north' });
+    const note = (await kubectl.run('get', 'pod', 'tagged', '-o', 'jsonpath={.metadata.annotations.note}')).stdout;
+    assert.equal(note, 'hello');
+  });
+
+  test('get -w prints each change as it happens', async () => {
+    const watcher = kubectl.spawn('get', 'configmaps', '-w');
+    let output = '';
+    const seen = (text: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${text}" in: ${output}`)), 10_000);
+        const check = () => {
+          if (output.includes(text)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        watcher.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          check();
+        });
+        check();
+      });
+    // Give the watch a moment to start, as a student would before creating.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // (Not `kubectl create configmap`: its typed client sends protobuf, which kubelab does not read yet.)
+    await kubectl.run('create', '-f', await kubectl.manifest('watched.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: watched\ndata:\n  a: "1"\n'));
+    await seen('watched');
+    assert.match(output, /^NAME\s/);
+    watcher.kill('SIGTERM');
+  });
+
+  test('delete removes the object', async () => {
+    const file = await kubectl.manifest('doomed.yaml', podManifest('doomed'));
+    await kubectl.run('create', '-f', file);
+    assert.equal((await kubectl.run('delete', 'pod', 'doomed')).stdout.trim(), 'pod "doomed" deleted');
+    assert.equal((await kubectl.run('get', 'pod', 'doomed')).code, 1);
+  });
+});
