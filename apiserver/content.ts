@@ -3,6 +3,7 @@
 // asks for) or the objects themselves.
 import { parse as parseYaml } from 'yaml';
 import { badRequest, notAcceptable, unsupportedMediaType } from '../proto/index.js';
+import { decodeProtobufObject, PROTOBUF } from './protobuf.js';
 import type { KubeObject } from './registry/strategy.js';
 
 export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
@@ -18,6 +19,7 @@ const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml
 /** Parses a body as JSON, or YAML when it says so; anything else is a clear 400 or 415. */
 export function decodeBody(body: Buffer | undefined, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type === PROTOBUF && body && body.length > 0) return decodeProtobufObject(body);
   const text = body?.toString('utf8') ?? '';
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (YAML_TYPES.has(type)) {

@@ -119,6 +119,17 @@ describe('kubectl', () => {
     watcher.kill('SIGTERM');
   });
 
+  test('create namespace and create configmap, which send protobuf, make their objects', async () => {
+    assert.equal((await kubectl.run('create', 'namespace', 'team-a')).stdout.trim(), 'namespace/team-a created');
+    const cm = await kubectl.run('create', 'configmap', 'settings', '-n', 'team-a', '--from-literal=mode=fast', '--from-literal=level=3');
+    assert.equal(cm.stdout.trim(), 'configmap/settings created');
+    const json = JSON.parse((await kubectl.run('get', 'configmap', 'settings', '-n', 'team-a', '-o', 'json')).stdout);
+    assert.deepEqual(json.data, { level: '3', mode: 'fast' });
+    assert.equal(json.metadata.generation, undefined, 'empty protobuf fields are absent, as in JSON');
+    const ns = JSON.parse((await kubectl.run('get', 'namespace', 'team-a', '-o', 'json')).stdout);
+    assert.equal(ns.status.phase, 'Active');
+  });
+
   test('delete removes the object', async () => {
     const file = await kubectl.manifest('doomed.yaml', podManifest('doomed'));
     await kubectl.run('create', '-f', file);
