@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
+import { openStore } from '../store/index.js';
 import { pod, readWatch, startTestServer, type TestServer } from './test-support.js';
 
 let server: TestServer;
@@ -387,5 +388,28 @@ describe('watch', () => {
     socket.close();
     assert.equal(frames[0].type, 'ADDED');
     assert.equal(frames[0].object.metadata.name, 'over-ws');
+  });
+});
+
+describe('a restarted API server', () => {
+  test('resumes a watch from a resourceVersion seen before the restart', async () => {
+    const store = await openStore({ backend: 'memory', autoCompaction: false });
+    const first = await startTestServer({ store });
+    const created = await first.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'before-restart' } });
+    const rv = created.body.metadata.resourceVersion;
+    await first.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'missed-1' } });
+    await first.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'missed-2' } });
+    await first.close();
+    const second = await startTestServer({ store });
+    try {
+      const events = await readWatch(`${second.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, 2);
+      assert.deepEqual(
+        events.map((e) => `${e.type} ${e.object.metadata.name}`),
+        ['ADDED missed-1', 'ADDED missed-2'],
+      );
+    } finally {
+      await second.close();
+      await store.close();
+    }
   });
 });

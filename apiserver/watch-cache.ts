@@ -141,12 +141,17 @@ class ResourceCache {
   apply(event: CachedEvent, key: string): void {
     if (event.type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, event.object);
+    this.remember(event);
+    for (const watcher of this.watchers) watcher.offer(event);
+  }
+
+  /** Keeps an event for watches that resume, within the capacity. */
+  remember(event: CachedEvent): void {
     this.history.push(event);
     if (this.history.length > this.capacity) {
       const dropped = this.history.splice(0, this.history.length - this.capacity);
       this.oldestRevision = dropped[dropped.length - 1]!.revision;
     }
-    for (const watcher of this.watchers) watcher.offer(event);
   }
 }
 
@@ -197,19 +202,35 @@ export class WatchCache {
     return count;
   }
 
-  /** Loads every object and starts following the store. */
+  /**
+   * Loads every object, then follows the store. The store's recent history
+   * (up to the history capacity, and not older than its compaction) is read
+   * first into the event windows, so that a client resuming from a
+   * resourceVersion it saw before a restart of the server gets the changes it
+   * missed instead of a 410.
+   */
   async start(): Promise<void> {
     const listed = await this.store.range({ prefix: REGISTRY });
+    const capacity = this.options.historyCapacity ?? 10_000;
+    const replayFrom = Math.max(this.store.compactRevision, listed.revision - capacity);
     this.revisionSeen = listed.revision;
+    this.replayUntil = listed.revision;
     for (const resource of this.resources) {
-      const cache = new ResourceCache(resource, listed.revision, this.options.historyCapacity ?? 10_000);
+      const cache = new ResourceCache(resource, replayFrom, capacity);
       this.byPrefix.set(storagePrefix(resource), cache);
       this.byResource.set(resource, cache);
     }
     for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, decodeObject(kv));
-    this.storeWatch = this.store.watch(REGISTRY, { fromRevision: listed.revision, maxBufferedEvents: 1_000_000 });
+    const replayed = new Promise<void>((resolve) => (this.replayed = resolve));
+    if (replayFrom >= listed.revision) this.replayed();
+    this.storeWatch = this.store.watch(REGISTRY, { fromRevision: replayFrom, maxBufferedEvents: 1_000_000 });
     this.running = this.follow(this.storeWatch);
+    await replayed;
   }
+
+  /** Through this revision the events are history already in `objects`: remembered, not applied. */
+  private replayUntil = 0;
+  private replayed: () => void = () => undefined;
 
   private cacheOf(key: string): ResourceCache | undefined {
     // /registry/<group>/<plural>/...: the prefix is the first three segments.
@@ -221,6 +242,7 @@ export class WatchCache {
     try {
       for await (const batch of watch) this.applyBatch(batch);
     } catch (error) {
+      this.replayed();
       if (error instanceof StoreClosedError) return;
       // Without its feed the cache would silently go stale: end every client's watch and say why.
       this.log.error({ err: error }, 'the store watch feeding the watch cache failed');
@@ -231,10 +253,13 @@ export class WatchCache {
   private applyBatch(batch: readonly WatchEvent[]): void {
     for (const event of batch) {
       const cache = this.cacheOf(event.kv.key);
-      if (cache) cache.apply(toCachedEvent(event), event.kv.key);
+      if (!cache) continue;
+      if (event.kv.modRevision <= this.replayUntil) cache.remember(toCachedEvent(event));
+      else cache.apply(toCachedEvent(event), event.kv.key);
     }
     const last = batch[batch.length - 1];
-    if (last) this.revisionSeen = last.kv.modRevision;
+    if (last && last.kv.modRevision >= this.replayUntil) this.replayed();
+    if (last && last.kv.modRevision > this.revisionSeen) this.revisionSeen = last.kv.modRevision;
     for (const waiter of this.waiters) {
       if (waiter.revision <= this.revisionSeen) {
         this.waiters.delete(waiter);
