@@ -213,7 +213,9 @@ export class RestHandlers {
   /** Upstream's NamespaceLifecycle admission: no new objects in a missing or terminating namespace. */
   private async admitNamespace(info: RequestInfo, name: string): Promise<void> {
     const namespaces = this.registry.of(NAMESPACES);
-    const namespace = await namespaces.get(undefined, info.namespace!).catch(() => undefined);
+    // From the watch cache when it is up to date (the common case), else from the store.
+    const cached = this.cache.getFresh(NAMESPACES, namespaces.key(undefined, info.namespace!));
+    const namespace = cached ? cached.object : await namespaces.get(undefined, info.namespace!).catch(() => undefined);
     if (!namespace) throw notFound({ group: '', resource: 'namespaces', name: info.namespace });
     if (namespace.metadata?.deletionTimestamp || (namespace.status as { phase?: string } | undefined)?.phase === 'Terminating') {
       throw forbidden(

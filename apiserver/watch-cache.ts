@@ -295,6 +295,12 @@ export class WatchCache {
     }
   }
 
+  /** One current object, if the cache holds everything the store has acknowledged; else undefined (ask the store). */
+  getFresh(resource: ResourceType, key: string): { object: KubeObject | undefined } | undefined {
+    if (this.revisionSeen < this.store.revision) return undefined;
+    return { object: this.cacheFor(resource).objects.get(key) };
+  }
+
   /** The current objects of a resource, in key order, optionally of one namespace. */
   list(resource: ResourceType, namespace?: string): KubeObject[] {
     const cache = this.cacheFor(resource);

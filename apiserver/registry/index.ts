@@ -1,9 +1,11 @@
 // Which strategy serves which kind: the one place that names them all.
 import { resources } from '../../proto/index.js';
+import { tables } from '../tables/index.js';
 import { holdNamespaceDeletion, podGracePeriod } from './deletion.js';
 import type { KubeObject, Strategy, TableConvertor } from './strategy.js';
 
-// Interim: every kind gets the basic strategy until its own lands.
+// Interim: every kind gets the basic strategy (metadata only) until its own
+// defaults and validation land; the columns are each kind's own.
 const basicTable: TableConvertor = {
   columns: [
     { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
@@ -29,8 +31,9 @@ function namespaceDefaults(namespace: KubeObject): void {
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(
   resources.map((r): [string, Strategy] => {
-    if (r.kind === 'Namespace') return [r.kind, { ...basic, defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion }];
-    if (r.kind === 'Pod') return [r.kind, { ...basic, gracefulDeleteSeconds: podGracePeriod }];
-    return [r.kind, basic];
+    const table = tables[r.kind] ?? basicTable;
+    if (r.kind === 'Namespace') return [r.kind, { ...basic, table, defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion }];
+    if (r.kind === 'Pod') return [r.kind, { ...basic, table, gracefulDeleteSeconds: podGracePeriod }];
+    return [r.kind, { ...basic, table }];
   }),
 );

@@ -1,0 +1,36 @@
+// The kubectl get columns of each kind, by kind name.
+import type { TableConvertor } from '../registry/strategy.js';
+import {
+  configMapTable,
+  endpointsTable,
+  eventTable,
+  leaseTable,
+  namespaceTable,
+  nodeTable,
+  persistentVolumeClaimTable,
+  persistentVolumeTable,
+  serviceTable,
+} from './cluster.js';
+import { podTable } from './pods.js';
+import { controllerRevisionTable, daemonSetTable, replicationControllerTable, statefulSetTable } from './workloads.js';
+
+export const tables: Readonly<Record<string, TableConvertor>> = {
+  Namespace: namespaceTable,
+  Node: nodeTable,
+  Pod: podTable,
+  Service: serviceTable,
+  Endpoints: endpointsTable,
+  PersistentVolume: persistentVolumeTable,
+  PersistentVolumeClaim: persistentVolumeClaimTable,
+  Event: eventTable,
+  ReplicationController: replicationControllerTable,
+  ConfigMap: configMapTable,
+  DaemonSet: daemonSetTable,
+  StatefulSet: statefulSetTable,
+  ControllerRevision: controllerRevisionTable,
+  Lease: leaseTable,
+};
+
+export { humanDuration, age } from './format.js';
+export { podStatus } from './pods.js';
+export { nodeStatus, nodeRoles } from './cluster.js';
