@@ -2,6 +2,7 @@
 // create.go, get.go, update.go, patch.go, delete.go), over the registry and
 // the watch cache. Each verb takes a parsed RequestInfo and the request's
 // query and body, and returns what to send; it knows no kind by name.
+import { isDeepStrictEqual } from 'node:util';
 import {
   ApiError,
   apiVersionOf,
@@ -374,7 +375,7 @@ export class RestHandlers {
     const held = objects.strategy.holdDeletion?.(structuredClone(current), timestamp(this.clock.now()));
     if (held) {
       if (options.dryRun) return { code: 200, body: withType(resource, held) };
-      const written = JSON.stringify(held) !== JSON.stringify(current) ? await objects.writeSystem(held) : current;
+      const written = isDeepStrictEqual(held, current) ? current : await objects.writeSystem(held);
       return { code: 200, body: withType(resource, written), objects: [written] };
     }
     const finalizers = new Set(meta.finalizers ?? []);
@@ -395,7 +396,7 @@ export class RestHandlers {
         nextMeta.deletionGracePeriodSeconds = grace;
       }
       if (finalizers.size > 0) nextMeta.finalizers = [...finalizers];
-      const changed = JSON.stringify(next) !== JSON.stringify(current);
+      const changed = !isDeepStrictEqual(next, current);
       const written = changed ? await objects.writeSystem(next) : current;
       const pending = policy === 'Orphan' || policy === 'Foreground';
       return { code: pending ? 202 : 200, body: withType(resource, written), objects: [written] };

@@ -192,7 +192,17 @@ export interface FieldError {
   /** The field's path: `spec.template.spec.containers[0].name`. */
   readonly field: string;
   readonly value?: unknown;
+  /** The value as upstream prints it, when Go's %v of it is not JSON (`map[string]string{"app":"web"}`). */
+  readonly valueText?: string;
   readonly detail?: string;
+}
+
+/** Go's %#v of a map[string]string, as upstream prints a label map in a field error. */
+export function goStringMap(map: Readonly<Record<string, string>> | undefined | null): string {
+  const entries = Object.keys(map ?? {})
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(map![k])}`);
+  return `map[string]string{${entries.join(', ')}}`;
 }
 
 /** How upstream prints a bad value: strings quoted, numbers and booleans bare, the rest as JSON. */
@@ -207,7 +217,8 @@ function formatValue(value: unknown): string {
 export function fieldErrorBody(e: FieldError): string {
   const type = TYPE_TEXT[e.type];
   const showsValue = e.type === 'FieldValueInvalid' || e.type === 'FieldValueNotSupported' || e.type === 'FieldValueDuplicate' || e.type === 'FieldValueNotFound';
-  let body = showsValue && 'value' in e ? `${type}: ${formatValue(e.value)}` : type;
+  const value = e.valueText ?? ('value' in e ? formatValue(e.value) : undefined);
+  let body = showsValue && value !== undefined ? `${type}: ${value}` : type;
   if (e.detail) body += `: ${e.detail}`;
   return body;
 }

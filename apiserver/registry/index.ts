@@ -1,24 +1,22 @@
 // Which strategy serves which kind: the one place that names them all.
 import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
-import { holdNamespaceDeletion, podGracePeriod } from './deletion.js';
-import type { KubeObject, Strategy, TableConvertor } from './strategy.js';
+import { holdNamespaceDeletion } from './deletion.js';
+import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
+import type { KubeObject, Strategy } from './strategy.js';
+import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
 
-// Interim: every kind gets the basic strategy (metadata only) until its own
-// defaults and validation land; the columns are each kind's own.
-const basicTable: TableConvertor = {
-  columns: [
-    { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
-    { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp', priority: 0 },
-  ],
-  cells: (object: KubeObject) => [object.metadata?.name ?? '', object.metadata?.creationTimestamp ?? ''],
-};
+type KindStrategy = Omit<Strategy, 'table'>;
 
-const basic: Strategy = {
-  validate: (object) => (object.metadata?.name ? [] : [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]),
-  tracksGeneration: false,
-  table: basicTable,
-};
+/** A kind whose own rules are only its metadata's (and what `extra` adds). */
+function metadataOnly(rules: MetaRules = {}, extra: Partial<KindStrategy> = {}): KindStrategy {
+  return {
+    tracksGeneration: false,
+    validate: (object) => validateObjectMeta(object, rules),
+    validateUpdate: validateObjectMetaUpdate,
+    ...extra,
+  };
+}
 
 /** As upstream's namespace strategy: the kubernetes finalizer, phase Active, and the name label. */
 function namespaceDefaults(namespace: KubeObject): void {
@@ -29,11 +27,60 @@ function namespaceDefaults(namespace: KubeObject): void {
   meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name ?? '' };
 }
 
+/** A field's value as a field selector compares it: a string ("" when absent). */
+const field = (object: KubeObject, path: string): string => {
+  let value: unknown = object;
+  for (const part of path.split('.')) value = (value as Record<string, unknown> | undefined)?.[part];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return '';
+};
+
+const kindStrategies: Record<string, KindStrategy> = {
+  Namespace: metadataOnly(
+    { nameIsLabel: true },
+    { defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion, selectableFields: (ns) => ({ 'status.phase': field(ns, 'status.phase') }) },
+  ),
+  Node: metadataOnly({}, { selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) }),
+  Pod: podStrategy,
+  Service: metadataOnly({ nameIsLabel: true }),
+  Endpoints: metadataOnly(),
+  PersistentVolume: metadataOnly(),
+  PersistentVolumeClaim: metadataOnly(),
+  Event: metadataOnly(
+    {},
+    {
+      selectableFields: (event) =>
+        Object.fromEntries(
+          [
+            'involvedObject.kind',
+            'involvedObject.namespace',
+            'involvedObject.name',
+            'involvedObject.uid',
+            'involvedObject.apiVersion',
+            'involvedObject.resourceVersion',
+            'involvedObject.fieldPath',
+            'reason',
+            'reportingComponent',
+            'source',
+            'type',
+          ].map((path) => [path, path === 'source' ? field(event, 'source.component') : field(event, path)]),
+        ),
+    },
+  ),
+  ReplicationController: replicationControllerStrategy,
+  ConfigMap: metadataOnly(),
+  DaemonSet: daemonSetStrategy,
+  StatefulSet: statefulSetStrategy,
+  ControllerRevision: metadataOnly(),
+  Lease: metadataOnly(),
+};
+
 export const strategies: ReadonlyMap<string, Strategy> = new Map(
   resources.map((r): [string, Strategy] => {
-    const table = tables[r.kind] ?? basicTable;
-    if (r.kind === 'Namespace') return [r.kind, { ...basic, table, defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion }];
-    if (r.kind === 'Pod') return [r.kind, { ...basic, table, gracefulDeleteSeconds: podGracePeriod }];
-    return [r.kind, { ...basic, table }];
+    const strategy = kindStrategies[r.kind];
+    const table = tables[r.kind];
+    if (!strategy || !table) throw new Error(`the kind ${r.kind} has no strategy or table (apiserver/registry/index.ts)`);
+    return [r.kind, { ...strategy, table }];
   }),
 );

@@ -5,6 +5,7 @@
 // their resourceVersion, which is the key's modRevision, as upstream's etcd3
 // storage does.
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import {
   alreadyExists,
   conflict,
@@ -52,9 +53,14 @@ export function timestamp(ms: number): string {
 }
 
 /** Everything but metadata and status: what a spec change is measured on. */
-function specPart(object: KubeObject): string {
+function specPart(object: KubeObject): Record<string, unknown> {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = object;
-  return JSON.stringify(rest);
+  return rest;
+}
+
+function withoutType(object: KubeObject): KubeObject {
+  const { apiVersion: _a, kind: _k, ...rest } = object;
+  return rest;
 }
 
 export interface WriteOptions {
@@ -170,16 +176,16 @@ export class ObjectStore {
       errors = [...this.strategy.validate(object), ...(this.strategy.validateUpdate?.(object, current) ?? [])];
     }
     if (this.strategy.tracksGeneration) {
-      meta.generation = (old.generation ?? 1) + (specPart(object) !== specPart(current) ? 1 : 0);
+      meta.generation = (old.generation ?? 1) + (isDeepStrictEqual(specPart(object), specPart(current)) ? 0 : 1);
     }
     if (old.uid !== undefined && meta.uid !== old.uid) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: meta.uid, detail: 'field is immutable' });
     }
     this.assertValid(object, errors);
-    // An update that changes nothing writes nothing and keeps the resourceVersion (upstream's no-op check).
-    const bytes = encodeObject(object);
-    if (options.dryRun || Buffer.compare(Buffer.from(bytes), Buffer.from(encodeObject(current))) === 0) return object;
-    return this.write(object, bytes, Number(old.resourceVersion));
+    // An update that changes nothing writes nothing and keeps the resourceVersion (upstream's no-op check),
+    // whatever the order of the fields the client sent.
+    if (options.dryRun || isDeepStrictEqual(withoutType(object), withoutType(current))) return object;
+    return this.write(object, encodeObject(object), Number(old.resourceVersion));
   }
 
   private keepAllButStatus(object: KubeObject, current: KubeObject): void {

@@ -28,6 +28,7 @@ export {
   LABEL_VALUE_MAX_LENGTH,
   QUALIFIED_NAME_MAX_LENGTH,
   emptyError,
+  isDNS1123Label,
   isDNS1123Subdomain,
   isQualifiedName,
   isValidLabelValue,

@@ -49,6 +49,19 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errors;
 }
 
+const DNS1123_LABEL_MESSAGE =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
+export const DNS1123_LABEL_MAX_LENGTH = 63;
+const dns1123Label = new RegExp(`^${DNS1123_LABEL_FMT}$`);
+
+/** Names of namespaces, services and containers: one DNS label. */
+export function isDNS1123Label(value: string): string[] {
+  const errors: string[] = [];
+  if (utf8Length(value) > DNS1123_LABEL_MAX_LENGTH) errors.push(maxLenError(DNS1123_LABEL_MAX_LENGTH));
+  if (!dns1123Label.test(value)) errors.push(regexError(DNS1123_LABEL_MESSAGE, DNS1123_LABEL_FMT, 'my-name', '123-abc'));
+  return errors;
+}
+
 // --- qualified names (label keys) and label values -------------------------
 
 const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
