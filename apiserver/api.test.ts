@@ -204,6 +204,18 @@ describe('bad input', () => {
     assert.equal(xml.status, 415);
   });
 
+  test('a label that is not a string is 400, as upstream decoding refuses it', async () => {
+    const answer = await server.call('POST', '/apis/apps/v1/namespaces/default/daemonsets', {
+      metadata: { name: 'typed' },
+      spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: true } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(
+      answer.body.message,
+      'DaemonSet in version "v1" cannot be handled as a DaemonSet: json: cannot unmarshal bool into Go struct field ObjectMeta.spec.template.metadata.labels of type string',
+    );
+  });
+
   test('a bad label selector is 400 with the parser message', async () => {
     const answer = await server.call('GET', '/api/v1/namespaces/default/pods?labelSelector=' + encodeURIComponent('a in (b'));
     assert.equal(answer.status, 400);

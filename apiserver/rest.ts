@@ -487,8 +487,32 @@ function withoutType(object: KubeObject): KubeObject {
   return rest;
 }
 
+/**
+ * Label and annotation values must be strings, wherever an ObjectMeta sits
+ * (a pod template's too): upstream's typed decoding refuses anything else,
+ * as in YAML's `app: y`, which kubectl sends as true.
+ */
+function checkStringMaps(resource: ResourceType, value: unknown, path: string): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if ((key === 'labels' || key === 'annotations') && path.endsWith('metadata') && child !== null && typeof child === 'object') {
+      for (const item of Object.values(child as Record<string, unknown>)) {
+        if (typeof item !== 'string') {
+          throw badRequest(
+            `${resource.kind} in version "${resource.version}" cannot be handled as a ${resource.kind}: json: cannot unmarshal ${item === null ? 'null' : typeof item === 'boolean' ? 'bool' : typeof item} into Go struct field ObjectMeta.${at} of type string`,
+          );
+        }
+      }
+    } else if (key === 'metadata' || key === 'spec' || key === 'template') {
+      checkStringMaps(resource, child, at);
+    }
+  }
+}
+
 /** A body's apiVersion and kind, when given, must be the path's. */
 function checkType(resource: ResourceType, object: KubeObject): void {
+  checkStringMaps(resource, object, '');
   const expected = apiVersionOf(resource);
   if (object.apiVersion !== undefined && object.apiVersion !== expected) {
     throw badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${expected})`);

@@ -130,6 +130,55 @@ describe('kubectl', () => {
     assert.equal(ns.status.phase, 'Active');
   });
 
+  test('apply, get ds, set image and apply again: the DaemonSet of the tutorial', async () => {
+    const manifest = (image: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: fluentd-elasticsearch
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels:
+      name: fluentd-elasticsearch
+  template:
+    metadata:
+      labels:
+        name: fluentd-elasticsearch
+    spec:
+      containers:
+      - name: fluentd-elasticsearch
+        image: ${image}
+`;
+    const first = await kubectl.manifest('ds.yaml', manifest('fluentd:v2.5.2'));
+    assert.equal((await kubectl.run('apply', '-f', first)).stdout.trim(), 'daemonset.apps/fluentd-elasticsearch created');
+    const table = (await kubectl.run('get', 'ds', '-n', 'kube-system')).stdout.split('\n');
+    assert.match(table[0]!, /^NAME\s+DESIRED\s+CURRENT\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+NODE SELECTOR\s+AGE$/);
+    assert.match(table[1]!, /^fluentd-elasticsearch\s+0\s+0\s+0\s+0\s+0\s+<none>\s+\d+s$/);
+    const yaml = (await kubectl.run('get', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '-o', 'yaml')).stdout;
+    assert.match(yaml, / {2}updateStrategy:\n {4}rollingUpdate:\n {6}maxSurge: 0\n {6}maxUnavailable: 1\n {4}type: RollingUpdate\n/);
+    assert.match(yaml, / {2}revisionHistoryLimit: 10\n/);
+    assert.match(yaml, / {8}imagePullPolicy: IfNotPresent\n/);
+    const set = await kubectl.run('set', 'image', 'ds/fluentd-elasticsearch', 'fluentd-elasticsearch=fluentd:v2.6.0', '-n', 'kube-system');
+    assert.equal(set.stdout.trim(), 'daemonset.apps/fluentd-elasticsearch image updated');
+    const second = await kubectl.manifest('ds2.yaml', manifest('fluentd:v2.7.0'));
+    assert.equal((await kubectl.run('apply', '-f', second)).stdout.trim(), 'daemonset.apps/fluentd-elasticsearch configured');
+    const shown = await kubectl.run('get', 'ds', 'fluentd-elasticsearch', '-n', 'kube-system', '-o', 'jsonpath={.spec.template.spec.containers[0].image} {.metadata.generation}');
+    assert.equal(shown.stdout, 'fluentd:v2.7.0 3');
+  });
+
+  test('an invalid object is refused with the message a real cluster gives', async () => {
+    const file = await kubectl.manifest(
+      'bad.yaml',
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: bad\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: db\n    spec:\n      containers:\n      - name: c\n        image: nginx\n',
+    );
+    const refused = await kubectl.run('create', '-f', file);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr.trim(),
+      `The DaemonSet "bad" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{"app":"db"}: \`selector\` does not match template \`labels\``,
+    );
+  });
+
   test('delete removes the object', async () => {
     const file = await kubectl.manifest('doomed.yaml', podManifest('doomed'));
     await kubectl.run('create', '-f', file);
