@@ -195,7 +195,9 @@ export class RestHandlers {
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
     if (info.resource.scope === 'Namespaced') await this.admitNamespace(info, meta.name ?? meta.generateName ?? '');
-    const created = await this.registry.of(info.resource).create(object, { dryRun: isDryRun(query) });
+    const objects = this.registry.of(info.resource);
+    objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
+    const created = await objects.create(object, { dryRun: isDryRun(query) });
     return { code: 201, body: withType(info.resource, created), objects: [created] };
   }
 

@@ -1,6 +1,7 @@
 // Which strategy serves which kind: the one place that names them all.
 import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
+import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
 import { holdNamespaceDeletion } from './deletion.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
@@ -43,10 +44,10 @@ const kindStrategies: Record<string, KindStrategy> = {
   ),
   Node: metadataOnly({}, { selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) }),
   Pod: podStrategy,
-  Service: metadataOnly({ nameIsLabel: true }),
+  Service: serviceStrategy,
   Endpoints: metadataOnly(),
-  PersistentVolume: metadataOnly(),
-  PersistentVolumeClaim: metadataOnly(),
+  PersistentVolume: persistentVolumeStrategy,
+  PersistentVolumeClaim: persistentVolumeClaimStrategy,
   Event: metadataOnly(
     {},
     {

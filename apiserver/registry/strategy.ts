@@ -61,6 +61,12 @@ export interface Strategy {
    * Runs on create and on every update of the main resource.
    */
   defaults?(object: KubeObject): void;
+  /**
+   * On create, before the rest: what the server hands out, given the
+   * objects of this resource that exist (upstream's Service REST allocating
+   * a cluster IP).
+   */
+  assignOnCreate?(object: KubeObject, existing: readonly KubeObject[]): void;
   /** On create, after defaults: e.g. reset status, set what the server owns. */
   prepareForCreate?(object: KubeObject): void;
   /** On update of the main resource: e.g. keep the old status when a status subresource exists. */
