@@ -321,6 +321,14 @@ describe('subresources', () => {
 });
 
 describe('namespaces being deleted', () => {
+  test('default, kube-system and kube-public may not be deleted', async () => {
+    for (const name of ['default', 'kube-system', 'kube-public']) {
+      const answer = await server.call('DELETE', `/api/v1/namespaces/${name}`);
+      assert.equal(answer.status, 403);
+      assert.equal(answer.body.message, `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+    }
+  });
+
   test('a terminating namespace refuses new objects with 403', async () => {
     await server.call('POST', '/api/v1/namespaces', { metadata: { name: 'doomed' } });
     await server.call('DELETE', '/api/v1/namespaces/doomed');

@@ -149,7 +149,7 @@ async function send(r: FuzzRequest): Promise<string | undefined> {
 }
 
 test(`${REQUESTS} random and mutated requests get a Status or an object, never a 5xx`, { timeout: 300_000 }, async () => {
-  const requests = fc.sample(request, { numRuns: REQUESTS, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000) });
+  const requests = fc.sample(request, { numRuns: REQUESTS, seed: Number(process.env.FUZZ_SEED ?? 20261122) });
   const problems: string[] = [];
   let next = 0;
   await Promise.all(

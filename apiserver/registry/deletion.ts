@@ -1,5 +1,8 @@
 // Deletion rules particular to a kind, on top of the generic ones in rest.ts.
+import { forbidden } from '../../proto/index.js';
 import type { KubeObject } from './strategy.js';
+
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 /**
  * Upstream pkg/registry/core/namespace/storage Delete: a namespace with
@@ -7,6 +10,9 @@ import type { KubeObject } from './strategy.js';
  * namespace controller empties it and removes the finalizer, then it goes.
  */
 export function holdNamespaceDeletion(namespace: KubeObject, now: string): KubeObject | undefined {
+  const name = namespace.metadata?.name ?? '';
+  // As upstream's NamespaceLifecycle admission: the namespaces a cluster needs may not be deleted.
+  if (IMMORTAL_NAMESPACES.has(name)) throw forbidden({ group: '', resource: 'namespaces', name }, 'this namespace may not be deleted');
   const finalizers = (namespace.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
   if (finalizers.length === 0) return undefined;
   namespace.metadata ??= {};
