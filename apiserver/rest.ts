@@ -9,15 +9,13 @@ import {
   badRequest,
   conflict,
   expired,
-  forbidden,
   methodNotAllowed,
-  notFound,
-  resources,
   timeout,
   unsupportedMediaType,
   type ResourceType,
 } from '../proto/index.js';
 import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
+import { NamespaceLifecycle } from './admission.js';
 import { decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { applyPatch, PatchError } from './patch/index.js';
 import { decodeObject, timestamp, type ObjectStore } from './registry/object-store.js';
@@ -44,8 +42,6 @@ export interface ListMeta {
   remainingItemCount?: number;
 }
 
-const NAMESPACES = resources.find((r) => r.group === '' && r.kind === 'Namespace')!;
-
 /** How many keys a paginated list reads from the store at a time while filtering. */
 const PAGE_READ = 500;
 
@@ -55,6 +51,7 @@ export class RestHandlers {
     private readonly store: Store,
     private readonly cache: WatchCache,
     private readonly clock: Clock,
+    private readonly admission = new NamespaceLifecycle(registry, cache),
   ) {}
 
   // --- reads ---------------------------------------------------------------
@@ -194,7 +191,7 @@ export class RestHandlers {
     checkType(info.resource, object);
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
-    if (info.resource.scope === 'Namespaced') await this.admitNamespace(info, meta.name ?? meta.generateName ?? '');
+    await this.admission.admitCreate(info, meta.name ?? meta.generateName ?? '');
     const objects = this.registry.of(info.resource);
     objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
     const created = await objects.create(object, { dryRun: isDryRun(query) });
@@ -211,22 +208,6 @@ export class RestHandlers {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     meta.namespace = info.namespace;
-  }
-
-  /** Upstream's NamespaceLifecycle admission: no new objects in a missing or terminating namespace. */
-  private async admitNamespace(info: RequestInfo, name: string): Promise<void> {
-    const namespaces = this.registry.of(NAMESPACES);
-    // From the watch cache when it is up to date (the common case), else from the store.
-    const cached = this.cache.getFresh(NAMESPACES, namespaces.key(undefined, info.namespace!));
-    const namespace = cached ? cached.object : await namespaces.get(undefined, info.namespace!).catch(() => undefined);
-    if (!namespace) throw notFound({ group: '', resource: 'namespaces', name: info.namespace });
-    if (namespace.metadata?.deletionTimestamp || (namespace.status as { phase?: string } | undefined)?.phase === 'Terminating') {
-      throw forbidden(
-        { group: info.resource.group, resource: info.resource.plural, name },
-        `unable to create new content in namespace ${info.namespace} because it is being terminated`,
-        [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }],
-      );
-    }
   }
 
   async update(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
