@@ -3,6 +3,7 @@ import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
 import { holdNamespaceDeletion } from './deletion.js';
+import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
 import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
@@ -45,36 +46,34 @@ const kindStrategies: Record<string, KindStrategy> = {
   Node: metadataOnly({}, { selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) }),
   Pod: podStrategy,
   Service: serviceStrategy,
-  Endpoints: metadataOnly(),
+  Endpoints: endpointsStrategy,
   PersistentVolume: persistentVolumeStrategy,
   PersistentVolumeClaim: persistentVolumeClaimStrategy,
-  Event: metadataOnly(
-    {},
-    {
-      selectableFields: (event) =>
-        Object.fromEntries(
-          [
-            'involvedObject.kind',
-            'involvedObject.namespace',
-            'involvedObject.name',
-            'involvedObject.uid',
-            'involvedObject.apiVersion',
-            'involvedObject.resourceVersion',
-            'involvedObject.fieldPath',
-            'reason',
-            'reportingComponent',
-            'source',
-            'type',
-          ].map((path) => [path, path === 'source' ? field(event, 'source.component') : field(event, path)]),
-        ),
-    },
-  ),
+  Event: {
+    ...eventStrategy,
+    selectableFields: (event) =>
+      Object.fromEntries(
+        [
+          'involvedObject.kind',
+          'involvedObject.namespace',
+          'involvedObject.name',
+          'involvedObject.uid',
+          'involvedObject.apiVersion',
+          'involvedObject.resourceVersion',
+          'involvedObject.fieldPath',
+          'reason',
+          'reportingComponent',
+          'source',
+          'type',
+        ].map((path) => [path, path === 'source' ? field(event, 'source.component') : field(event, path)]),
+      ),
+  },
   ReplicationController: replicationControllerStrategy,
-  ConfigMap: metadataOnly(),
+  ConfigMap: configMapStrategy,
   DaemonSet: daemonSetStrategy,
   StatefulSet: statefulSetStrategy,
   ControllerRevision: metadataOnly(),
-  Lease: metadataOnly(),
+  Lease: leaseStrategy,
 };
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(

@@ -1,0 +1,37 @@
+// ConfigMaps, Endpoints, Events and Leases: upstream's validation messages.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { fieldErrorText } from '../../proto/index.js';
+import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy } from './small-kinds.js';
+
+describe('small kinds', () => {
+  test('a ConfigMap key must be a config key, and data and binaryData may not share one', () => {
+    const errors = configMapStrategy.validate({ metadata: { name: 'c' }, data: { 'bad key': 'x', ok: 'y' }, binaryData: { ok: 'eQ==' } }).map(fieldErrorText);
+    assert.deepEqual(errors, [
+      `data[bad key]: Invalid value: "bad key": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+      'binaryData[ok]: Invalid value: "ok": duplicate of key present in data',
+    ]);
+  });
+
+  test('an immutable ConfigMap keeps its data', () => {
+    const old = { metadata: { name: 'c' }, data: { a: '1' }, immutable: true };
+    assert.deepEqual(configMapStrategy.validateUpdate!({ ...old, data: { a: '2' } }, old).map(fieldErrorText), ['data: Forbidden: field is immutable when `immutable` is set']);
+  });
+
+  test('Endpoints need IP addresses and valid ports', () => {
+    const errors = endpointsStrategy.validate({ metadata: { name: 'e' }, subsets: [{ addresses: [{ ip: 'web-0' }], ports: [{ port: 70000 }] }] }).map(fieldErrorText);
+    assert.deepEqual(errors, [
+      'subsets[0].addresses[0].ip: Invalid value: "web-0": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+      'subsets[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    ]);
+  });
+
+  test("an Event lives in its object's namespace and is Normal or Warning", () => {
+    const errors = eventStrategy.validate({ metadata: { name: 'e', namespace: 'a' }, involvedObject: { namespace: 'b' }, type: 'Info' }).map(fieldErrorText);
+    assert.deepEqual(errors, ['involvedObject.namespace: Invalid value: "b": does not match event.namespace', 'type: Unsupported value: "Info": supported values: "Normal", "Warning"']);
+  });
+
+  test('a Lease lasts more than 0 seconds', () => {
+    assert.deepEqual(leaseStrategy.validate({ metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0 } }).map(fieldErrorText), ['spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0']);
+  });
+});
