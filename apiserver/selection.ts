@@ -2,8 +2,7 @@
 // predicate on objects. The fields a kind may be selected on are its
 // strategy's (upstream's per-kind GetAttrs / ToSelectableFields), plus
 // metadata.name and metadata.namespace, which every kind has.
-import { badRequest } from '../proto/index.js';
-import { parseFieldSelector, parseLabelSelector, SelectorParseError } from '../proto/selectors/index.js';
+import { badRequest, parseFieldSelector, parseLabelSelector, SelectorParseError } from '../proto/index.js';
 import type { KubeObject, Strategy } from './registry/strategy.js';
 
 export interface Selection {

@@ -1,8 +1,7 @@
 // ObjectMeta validation every kind shares (upstream
 // staging/src/k8s.io/apimachinery/pkg/api/validation/objectmeta.go
 // ValidateObjectMeta and ValidateObjectMetaUpdate).
-import { fieldError, type FieldError } from '../../proto/index.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, validateLabels } from '../../proto/selectors/index.js';
+import { fieldError, isDNS1123Label, isDNS1123Subdomain, isQualifiedName, validateLabels, type FieldError } from '../../proto/index.js';
 import type { KubeObject } from './strategy.js';
 
 /** Upstream's TotalAnnotationSizeLimitB. */

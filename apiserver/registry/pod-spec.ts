@@ -2,8 +2,7 @@
 // defaults (pkg/apis/core/v1/defaults.go SetDefaults_PodSpec,
 // SetDefaults_Container) and the validation a student meets first
 // (pkg/apis/core/validation/validation.go ValidatePodSpec, validateContainers).
-import { fieldError, type FieldError } from '../../proto/index.js';
-import { isDNS1123Label } from '../../proto/selectors/index.js';
+import { fieldError, isDNS1123Label, type FieldError } from '../../proto/index.js';
 
 interface Container {
   name?: string;

@@ -3,8 +3,7 @@
 // apps/statefulset strategy.go, with pkg/apis/*/v1/defaults.go and the
 // validation a student meets first).
 import { isDeepStrictEqual } from 'node:util';
-import { fieldError, goStringMap, type FieldError } from '../../proto/index.js';
-import { labelSelectorFromSet, selectorFromLabelSelector, validateLabelSelector, SelectorParseError } from '../../proto/selectors/index.js';
+import { fieldError, goStringMap, labelSelectorFromSet, selectorFromLabelSelector, SelectorParseError, validateLabelSelector, type FieldError } from '../../proto/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { podGracePeriod } from './deletion.js';
 import { defaultPodSpec, qosClass, validatePodSpec, type PodSpecLike } from './pod-spec.js';
