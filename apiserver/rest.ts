@@ -336,8 +336,9 @@ export class RestHandlers {
         if (!(error instanceof Error && 'reason' in error && error.reason === 'NotFound')) throw error;
       }
     }
-    const body2 = { kind: `${info.resource.kind}List`, apiVersion: apiVersionOf(info.resource), metadata: listed.listMeta ?? {}, items: deleted.map(withoutType) };
-    return { code: 200, body: body2 };
+    // As upstream: the answer lists what was deleted.
+    const list = { kind: `${info.resource.kind}List`, apiVersion: apiVersionOf(info.resource), metadata: listed.listMeta ?? {}, items: deleted.map(withoutType) };
+    return { code: 200, body: list };
   }
 
   /**

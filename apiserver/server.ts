@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { ApiError, internalError, requestEntityTooLarge, resources } from '../proto/index.js';
+import { ApiError, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { authenticate, authorize } from './auth.js';
 import { negotiate } from './content.js';
@@ -236,4 +236,3 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export { internalError };
