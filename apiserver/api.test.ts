@@ -136,6 +136,31 @@ describe('create, get, update, delete', () => {
     assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/gone')).status, 404);
   });
 
+  test('deletecollection deletes what the selector picks and lists it', async () => {
+    for (const name of ['dc-1', 'dc-2', 'dc-keep']) {
+      await server.call('POST', '/api/v1/namespaces/kube-public/configmaps', { metadata: { name, labels: { batch: name === 'dc-keep' ? 'no' : 'yes' } } });
+    }
+    const answer = await server.call('DELETE', '/api/v1/namespaces/kube-public/configmaps?labelSelector=batch%3Dyes');
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.kind, 'ConfigMapList');
+    assert.deepEqual(
+      answer.body.items.map((c: any) => c.metadata.name),
+      ['dc-1', 'dc-2'],
+    );
+    const left = await server.call('GET', '/api/v1/namespaces/kube-public/configmaps?labelSelector=batch');
+    assert.deepEqual(
+      left.body.items.map((c: any) => c.metadata.name),
+      ['dc-keep'],
+    );
+  });
+
+  test('dryRun=All answers as a create would and stores nothing', async () => {
+    const answer = await server.call('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', { metadata: { name: 'dry' } });
+    assert.equal(answer.status, 201);
+    assert.equal(answer.body.metadata.name, 'dry');
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/dry')).status, 404);
+  });
+
   test('a delete whose uid precondition fails is 409 and deletes nothing', async () => {
     await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'kept' } });
     const answer = await server.call('DELETE', '/api/v1/namespaces/default/configmaps/kept', { preconditions: { uid: 'not-it' } });
