@@ -65,6 +65,14 @@ describe('create, get, update, delete', () => {
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) assert.ok(names.includes(name), name);
   });
 
+  test('the kubernetes service is in default from the start, at 10.96.0.1:443', async () => {
+    const service = await server.call('GET', '/api/v1/namespaces/default/services/kubernetes');
+    assert.equal(service.body.spec.clusterIP, '10.96.0.1');
+    assert.deepEqual(service.body.spec.ports, [{ name: 'https', protocol: 'TCP', port: 443, targetPort: 6443 }]);
+    const table = await server.call('GET', '/api/v1/namespaces/default/services/kubernetes', undefined, { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+    assert.deepEqual(table.body.rows[0].cells.slice(0, 5), ['kubernetes', 'ClusterIP', '10.96.0.1', '<none>', '443/TCP']);
+  });
+
   test('a created pod gets a uid, a creation time and a resourceVersion, and reads back', async () => {
     const created = await server.call('POST', '/api/v1/namespaces/default/pods', pod('crud-1'));
     assert.equal(created.status, 201);

@@ -16,7 +16,7 @@ import { openApiPlugin } from './openapi.js';
 import { strategies as defaultStrategies } from './registry/index.js';
 import { Registry } from './registry/registry.js';
 import type { Strategy } from './registry/strategy.js';
-import { ensureSystemNamespaces } from './system-namespaces.js';
+import { ensureSystemObjects } from './bootstrap.js';
 import { parseResourcePath, pathNotFound, type RequestInfo } from './request-info.js';
 import { RestHandlers, type Answer, type Query } from './rest.js';
 import { includeObjectOf, toTable } from './table.js';
@@ -52,7 +52,7 @@ declare module 'fastify' {
 export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
-  await ensureSystemNamespaces(options.store, clock);
+  await ensureSystemObjects(options.store, clock);
   const registry = new Registry(options.store, options.strategies ?? defaultStrategies, clock);
   const cache = new WatchCache(options.store, resources, { ...options.watchCache, logger });
   await cache.start();
