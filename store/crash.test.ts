@@ -178,7 +178,7 @@ function checkHistory(
     if (put) {
       const write = writeOf(text(put.kv.value));
       assert.equal(write.round, roundOf(revision), `revision ${revision} holds "${text(put.kv.value)}", a value of another round`);
-      const id = `${write.writer}:${write.seq}`;
+      const id = `${write.round}:${write.writer}:${write.seq}`;
       assert.equal(writtenAt.get(id), undefined, `the write "${text(put.kv.value)}" landed twice: at ${writtenAt.get(id)} and ${revision}`);
       writtenAt.set(id, revision);
     }
@@ -200,7 +200,7 @@ function assertSameState(actual: ReadonlyMap<string, KeyValue>, expected: Readon
 }
 
 /** Each acknowledged write is where it was acknowledged, or (compacted) not undone by the state at the compaction point. */
-async function checkAcks(store: MvccStore, acks: readonly Ack[], history: History, historyFrom: number): Promise<void> {
+async function checkAcks(store: MvccStore, acks: readonly Ack[], history: History, historyFrom: number, round: number): Promise<void> {
   const compacted = store.compactRevision;
   for (const ack of acks) {
     const what = `${ack.op} #${ack.writer}:${ack.seq} of ${ack.keys.join(' and ')} at ${ack.revision}`;
@@ -231,7 +231,7 @@ async function checkAcks(store: MvccStore, acks: readonly Ack[], history: Histor
     if (deletes) {
       for (const key of ack.keys) assert.ok(history.deletes.has(`${ack.revision} ${key}`), `acknowledged ${what} is not in the history at its revision`);
     } else {
-      assert.equal(history.writtenAt.get(`${ack.writer}:${ack.seq}`), ack.revision, `acknowledged ${what} is not in the history at its revision`);
+      assert.equal(history.writtenAt.get(`${round}:${ack.writer}:${ack.seq}`), ack.revision, `acknowledged ${what} is not in the history at its revision`);
     }
   }
 }
@@ -241,17 +241,18 @@ async function checkAcks(store: MvccStore, acks: readonly Ack[], history: Histor
  * before starting the next, so only its one operation in flight at the kill,
  * the one after its last printed, may have landed unreported.
  */
-function checkUnacknowledged(acks: readonly Ack[], writtenAt: ReadonlyMap<string, number>): number {
+function checkUnacknowledged(acks: readonly Ack[], writtenAt: ReadonlyMap<string, number>, round: number): number {
   const lastSeq = new Map<number, number>();
   const acked = new Set<string>();
   for (const ack of acks) {
     lastSeq.set(ack.writer, Math.max(lastSeq.get(ack.writer) ?? -1, ack.seq));
-    acked.add(`${ack.writer}:${ack.seq}`);
+    acked.add(`${round}:${ack.writer}:${ack.seq}`);
   }
   let landed = 0;
   for (const [id, revision] of writtenAt) {
     if (acked.has(id)) continue;
-    const [writer, seq] = id.split(':').map(Number) as [number, number];
+    const [writeRound, writer, seq] = id.split(':').map(Number) as [number, number, number];
+    assert.equal(writeRound, round, `the write ${id} at ${revision} belongs to another round`);
     assert.equal(seq, (lastSeq.get(writer) ?? -1) + 1, `the write ${id} at ${revision} was never started, or its acknowledgement was lost`);
     landed++;
   }
@@ -311,8 +312,8 @@ test('a writer killed with SIGKILL 24 times loses no acknowledged write and leav
         const now = await stateAt(store, store.revision);
         assertSameState(now, history.state, `${context}: the state is not the history replayed`);
         checkPairs(now);
-        await checkAcks(store, outcome.acks, history, from);
-        unacknowledgedLanded += checkUnacknowledged(outcome.acks, history.writtenAt);
+        await checkAcks(store, outcome.acks, history, from, round);
+        unacknowledgedLanded += checkUnacknowledged(outcome.acks, history.writtenAt, round);
         checked = { revision: store.revision, compactRevision: compacted };
       } finally {
         await store.close();
