@@ -1,6 +1,7 @@
 // The API as curl sees it: status codes, Status bodies and objects, on a
 // real server listening on a loopback port.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { openStore } from '../store/index.js';
@@ -441,6 +442,33 @@ describe('watch', () => {
     socket.close();
     assert.equal(frames[0].type, 'ADDED');
     assert.equal(frames[0].object.metadata.name, 'over-ws');
+  });
+});
+
+describe('a watch client that stops reading', () => {
+  test('is cut off once the server holds more than its limit unsent, with an ERROR event', async () => {
+    const slow = await startTestServer({ watch: { maxUnsentBytes: 64 * 1024 } });
+    try {
+      const rv = (await slow.call('GET', '/api/v1/namespaces/default/configmaps')).body.metadata.resourceVersion;
+      const response = await new Promise<http.IncomingMessage>((resolve) => http.get(`${slow.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`, resolve));
+      response.pause();
+      const big = 'x'.repeat(100 * 1024);
+      for (let i = 0; i < 100; i++) await slow.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `big-${i}` }, data: { big } });
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const ended = new Promise((resolve) => response.on('end', resolve));
+      response.resume();
+      await ended;
+      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n');
+      assert.ok(lines.length < 101, `the stream ended early, after ${lines.length} lines`);
+      const last = JSON.parse(lines[lines.length - 1]!);
+      assert.equal(last.type, 'ERROR');
+      assert.equal(last.object.code, 410);
+      assert.match(last.object.message, /cut off/);
+      assert.equal((await slow.call('GET', '/healthz')).body, 'ok');
+    } finally {
+      await slow.close();
+    }
   });
 });
 

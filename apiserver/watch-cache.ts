@@ -36,11 +36,7 @@ export interface WatchFilter {
 }
 
 /** Thrown into a client's frames when it fell behind past its buffer. */
-export class ClientTooSlowError extends Error {
-  constructor(readonly maxFrames: number) {
-    super(`the watch consumer fell more than ${maxFrames} events behind and was cut off`);
-  }
-}
+export class ClientTooSlowError extends Error {}
 
 /** One API client's watch: a bounded queue of frames between the cache and the connection. */
 export class CacheWatcher {
@@ -80,7 +76,7 @@ export class CacheWatcher {
     if (this.endedWith) return;
     this.queue.push(frame);
     if (this.queue.length > this.maxFrames) {
-      this.end(new ClientTooSlowError(this.maxFrames));
+      this.end(new ClientTooSlowError(`the watch consumer fell more than ${this.maxFrames} events behind and was cut off`));
       return;
     }
     this.wakeConsumer();

@@ -20,9 +20,14 @@ export interface WatchOptions {
   readonly bookmarkIntervalMs: number;
   /** The longest a watch without timeoutSeconds stays open (upstream's --min-request-timeout, 1800 s, randomised up to twice that). */
   readonly defaultTimeoutMs: number;
+  /**
+   * Bytes a connection may hold unsent before its client is cut off: a
+   * client that stops reading never makes the server buffer without bound.
+   */
+  readonly maxUnsentBytes: number;
 }
 
-export const watchDefaults: WatchOptions = { bookmarkIntervalMs: 60_000, defaultTimeoutMs: 1_800_000 };
+export const watchDefaults: WatchOptions = { bookmarkIntervalMs: 60_000, defaultTimeoutMs: 1_800_000, maxUnsentBytes: 16 * 1024 * 1024 };
 
 /** One watch request, from its query to the frames it sends. */
 export class WatchSession {
@@ -32,6 +37,7 @@ export class WatchSession {
     private readonly timeoutMs: number,
     private readonly bookmarkMs: number | undefined,
     private readonly cacheRevision: () => number,
+    private readonly maxUnsentBytes: number,
   ) {}
 
   /** Parses the query and registers the watch; throws an ApiError for a bad query before any byte is sent. */
@@ -87,7 +93,7 @@ export class WatchSession {
       return encodeEvent(frame.type, frame.object, resource);
     };
     const bookmarkMs = query.allowWatchBookmarks === 'true' ? deps.options.bookmarkIntervalMs : undefined;
-    return new WatchSession(watcher, encode, timeoutMs, bookmarkMs, () => deps.cache.revision);
+    return new WatchSession(watcher, encode, timeoutMs, bookmarkMs, () => deps.cache.revision, deps.options.maxUnsentBytes);
   }
 
   /** Runs the watch over a chunked HTTP response until it times out, the client leaves or the server stops. */
@@ -95,9 +101,10 @@ export class WatchSession {
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
     response.flushHeaders();
     response.on('close', () => this.watcher.end());
-    await this.run((text) => {
-      response.write(text + '\n');
-    });
+    await this.run(
+      (text) => void response.write(text + '\n'),
+      () => response.writableLength,
+    );
     response.end();
   }
 
@@ -105,16 +112,20 @@ export class WatchSession {
   async streamWebSocket(socket: WebSocket): Promise<void> {
     socket.on('close', () => this.watcher.end());
     socket.on('error', () => this.watcher.end());
-    await this.run((text) => socket.send(text));
+    await this.run(
+      (text) => socket.send(text),
+      () => socket.bufferedAmount,
+    );
     if (socket.readyState === socket.OPEN) socket.close(1000, 'watch ended');
   }
 
-  private async run(send: (text: string) => void): Promise<void> {
+  private async run(send: (text: string) => void, unsent: () => number): Promise<void> {
     const timer = setTimeout(() => this.watcher.end(), this.timeoutMs);
     const bookmarks = this.bookmarkMs !== undefined ? setInterval(() => this.bookmark(), this.bookmarkMs) : undefined;
     try {
       for await (const batch of this.watcher.batches()) {
         for (const frame of batch) send(this.encode(frame));
+        if (unsent() > this.maxUnsentBytes) throw new ClientTooSlowError(`the watch client left more than ${this.maxUnsentBytes} bytes unread and was cut off`);
       }
     } catch (error) {
       // A client cut off for falling behind gets the reason as an ERROR event, as upstream's watch does.
