@@ -3,7 +3,7 @@ import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
 import { holdNamespaceDeletion } from './deletion.js';
-import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy } from './small-kinds.js';
+import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
 import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
@@ -43,7 +43,7 @@ const kindStrategies: Record<string, KindStrategy> = {
     { nameIsLabel: true },
     { defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion, selectableFields: (ns) => ({ 'status.phase': field(ns, 'status.phase') }) },
   ),
-  Node: metadataOnly({}, { selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) }),
+  Node: { ...nodeStrategy, selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) },
   Pod: podStrategy,
   Service: serviceStrategy,
   Endpoints: endpointsStrategy,

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fieldErrorText } from '../../proto/index.js';
-import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy } from './small-kinds.js';
+import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 
 describe('small kinds', () => {
   test('a ConfigMap key must be a config key, and data and binaryData may not share one', () => {
@@ -29,6 +29,16 @@ describe('small kinds', () => {
   test("an Event lives in its object's namespace and is Normal or Warning", () => {
     const errors = eventStrategy.validate({ metadata: { name: 'e', namespace: 'a' }, involvedObject: { namespace: 'b' }, type: 'Info' }).map(fieldErrorText);
     assert.deepEqual(errors, ['involvedObject.namespace: Invalid value: "b": does not match event.namespace', 'type: Unsupported value: "Info": supported values: "Normal", "Warning"']);
+  });
+
+  test('a Node needs valid pod CIDRs and taints with a key and a known effect', () => {
+    const errors = nodeStrategy.validate({ metadata: { name: 'node-1' }, spec: { podCIDR: '10.244.1.0/33', taints: [{ key: 'dedicated', effect: 'NoWay' }, { effect: 'NoSchedule' }] } }).map(fieldErrorText);
+    assert.deepEqual(errors, [
+      'spec.podCIDR: Invalid value: "10.244.1.0/33": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)',
+      'spec.taints[0].effect: Unsupported value: "NoWay": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+      'spec.taints[1].key: Required value',
+    ]);
+    assert.deepEqual(nodeStrategy.validate({ metadata: { name: 'node-1' }, spec: { podCIDR: '10.244.1.0/24', taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] } }), []);
   });
 
   test('a Lease lasts more than 0 seconds', () => {

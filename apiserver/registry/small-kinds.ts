@@ -1,9 +1,9 @@
-// The strategies of ConfigMaps, Endpoints, Events and Leases (upstream
+// The strategies of ConfigMaps, Endpoints, Events, Leases and Nodes (upstream
 // pkg/apis/core/validation ValidateConfigMap, ValidateEndpoints,
 // ValidateEventCreate, and pkg/apis/coordination/validation ValidateLease).
 import { isIP } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
-import { fieldError, type FieldError } from '../../proto/index.js';
+import { fieldError, isQualifiedName, type FieldError } from '../../proto/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import type { Strategy } from './strategy.js';
 
@@ -127,3 +127,44 @@ export const leaseStrategy: KindStrategy = {
   validateUpdate: validateObjectMetaUpdate,
 };
 
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** "10.244.1.0/24": an address, a slash, and a prefix length that fits it. */
+function isCIDR(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || address === undefined || bits === undefined || !/^\d+$/.test(bits)) return false;
+  const family = isIP(address);
+  return family !== 0 && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+interface NodeSpec {
+  podCIDR?: string;
+  podCIDRs?: string[];
+  taints?: { key?: string; value?: string; effect?: string }[];
+}
+
+/** upstream ValidateNode: pod CIDRs and taints (the kubelet and kubectl taint write them). */
+export const nodeStrategy: KindStrategy = {
+  tracksGeneration: false,
+  validate(node) {
+    const errors = validateObjectMeta(node);
+    const spec = (node.spec ?? {}) as NodeSpec;
+    const cidrs: [string, string][] = [
+      ...(spec.podCIDR !== undefined ? [['spec.podCIDR', spec.podCIDR] as [string, string]] : []),
+      ...(spec.podCIDRs ?? []).map((c, i): [string, string] => [`spec.podCIDRs[${i}]`, c]),
+    ];
+    for (const [path, cidr] of cidrs) {
+      if (!isCIDR(cidr)) errors.push(fieldError.invalid(path, cidr, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)'));
+    }
+    (spec.taints ?? []).forEach((taint, i) => {
+      const at = `spec.taints[${i}]`;
+      if (!taint.key) errors.push(fieldError.required(`${at}.key`));
+      else for (const message of isQualifiedName(taint.key)) errors.push(fieldError.invalid(`${at}.key`, taint.key, message));
+      if (!taint.effect) errors.push(fieldError.required(`${at}.effect`));
+      else if (!TAINT_EFFECTS.includes(taint.effect)) errors.push(fieldError.notSupported(`${at}.effect`, taint.effect, TAINT_EFFECTS));
+    });
+    return errors;
+  },
+  validateUpdate: validateObjectMetaUpdate,
+};
