@@ -24,7 +24,7 @@ import type { KubeObject, ObjectMetaLike, Strategy } from './strategy.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** An object as stored, with its resourceVersion filled in from the key's modRevision. */
+/** An object as stored, with its resourceVersion filled in from the key's modRevision: a fresh copy, the caller's to change. */
 export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
   const object = JSON.parse(decoder.decode(kv.value)) as KubeObject;
   object.metadata ??= {};
@@ -32,9 +32,32 @@ export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeO
   return object;
 }
 
+/**
+ * The objects this server encoded, by the bytes it handed the store. The
+ * store gives the very same bytes back in its watch events (Store: values are
+ * handed over), so the watch cache takes the object instead of parsing its
+ * own write again. Entries go with their bytes.
+ */
+const encodedObjects = new WeakMap<Uint8Array, KubeObject>();
+
+/**
+ * The object of a stored value, shared: the object that was written when this
+ * server wrote it, else a decoded one. For readers that never change what they
+ * get (the watch cache); a writer must not change an object once written.
+ */
+export function sharedObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
+  const object = encodedObjects.get(kv.value);
+  if (object === undefined) return decodeObject(kv);
+  (object.metadata ??= {}).resourceVersion = String(kv.modRevision);
+  return object;
+}
+
+/** The bytes stored for an object: its JSON without resourceVersion. The object must not change afterwards. */
 export function encodeObject(object: KubeObject): Uint8Array {
   const { resourceVersion: _dropped, ...metadata } = object.metadata ?? {};
-  return encoder.encode(JSON.stringify({ ...object, metadata }));
+  const bytes = encoder.encode(JSON.stringify({ ...object, metadata }));
+  encodedObjects.set(bytes, object);
+  return bytes;
 }
 
 /** Upstream's generateName suffix alphabet: no vowels, no look-alike digits. */
@@ -47,9 +70,18 @@ export function generateName(base: string): string {
   return base.slice(0, 58) + suffix;
 }
 
+let lastSecond = NaN;
+let lastTimestamp = '';
+
 /** RFC 3339 with whole seconds, as metav1.Time marshals. */
 export function timestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // Every write of a second carries the same text: format it once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTimestamp;
 }
 
 /** Everything but metadata and status: what a spec change is measured on. */
