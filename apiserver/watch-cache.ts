@@ -211,7 +211,7 @@ export class WatchCache {
 
   get watcherCount(): number {
     let count = 0;
-    for (const cache of this.byResource.values()) count += cache.watchers.size;
+    for (const cache of this.byPrefix.values()) count += cache.watchers.size;
     return count;
   }
 
@@ -229,8 +229,10 @@ export class WatchCache {
     this.revisionSeen = listed.revision;
     this.replayUntil = listed.revision;
     for (const resource of this.resources) {
-      const cache = new ResourceCache(resource, replayFrom, capacity);
-      this.byPrefix.set(storagePrefix(resource), cache);
+      // A legacy version is served from the cache of the resource it is stored as.
+      const prefix = storagePrefix(resource);
+      const cache = this.byPrefix.get(prefix) ?? new ResourceCache(resource.storage ?? resource, replayFrom, capacity);
+      this.byPrefix.set(prefix, cache);
       this.byResource.set(resource, cache);
     }
     for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, sharedObject(kv));
@@ -259,7 +261,7 @@ export class WatchCache {
       if (error instanceof StoreClosedError) return;
       // Without its feed the cache would silently go stale: end every client's watch and say why.
       this.log.error({ err: error }, 'the store watch feeding the watch cache failed');
-      for (const cache of this.byResource.values()) for (const w of [...cache.watchers]) w.end(error as Error);
+      for (const cache of this.byPrefix.values()) for (const w of [...cache.watchers]) w.end(error as Error);
     }
   }
 
@@ -353,7 +355,7 @@ export class WatchCache {
   async stop(): Promise<void> {
     this.storeWatch?.cancel();
     await this.running;
-    for (const cache of this.byResource.values()) for (const w of [...cache.watchers]) w.end();
+    for (const cache of this.byPrefix.values()) for (const w of [...cache.watchers]) w.end();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   alreadyExists,
+  apiVersionOf,
   conflict,
   invalid,
   notFound,
@@ -128,6 +129,7 @@ export class ObjectStore {
 
   /** Creates `object` (already decoded, its namespace set); upstream's BeforeCreate, then the store. */
   async create(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    this.toStoredVersion(object);
     const meta = (object.metadata ??= {});
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     this.strategy.defaults?.(object);
@@ -144,6 +146,12 @@ export class ObjectStore {
       if (error instanceof KeyExistsError) throw alreadyExists(this.subject(meta.name));
       throw error;
     }
+  }
+
+  /** An object of a legacy version is stored as the version it stands for (answers put the served version back). */
+  private toStoredVersion(object: KubeObject): void {
+    const stored = this.resource.storage;
+    if (stored && object.apiVersion !== undefined) object.apiVersion = apiVersionOf(stored);
   }
 
   private fillSystemFields(meta: ObjectMetaLike): void {
@@ -179,6 +187,7 @@ export class ObjectStore {
    * validates, then stores guarded by current's modRevision.
    */
   async replace(current: KubeObject, object: KubeObject, part: 'main' | 'status', options: WriteOptions = {}): Promise<KubeObject> {
+    this.toStoredVersion(object);
     const meta = (object.metadata ??= {});
     const old = current.metadata!;
     const name = old.name!;
