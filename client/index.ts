@@ -1,0 +1,29 @@
+// client/: what controllers and kubelets talk to the API server with (DESIGN.md "Folders").
+export { systemClock, sleep, type Clock, type Timer } from './clock.js';
+export { FakeClock } from './fake-clock.js';
+export { Backoff, backoffDefaults, type BackoffOptions } from './backoff.js';
+export {
+  ServerUnreachableError,
+  apiErrorFromResponse,
+  apiErrorFromStatus,
+  isAlreadyExists,
+  isConflict,
+  isExpired,
+  isInvalid,
+  isNotFound,
+} from './errors.js';
+export { kinds, type TypedResource } from './kinds.js';
+export { groupVersionPath, resourcePath, type ObjectPath } from './paths.js';
+export {
+  KubeClient,
+  ResourceClient,
+  clientDefaults,
+  type KubeClientOptions,
+  type KubeList,
+  type KubeObject,
+  type ListOptions,
+  type PatchType,
+  type RequestOptions,
+  type WriteOptions,
+} from './rest.js';
+export { ResourceWatch, watchDefaults, type WatchEvent, type WatchEventType, type WatchOptions } from './watch.js';
