@@ -27,3 +27,6 @@ export {
   type WriteOptions,
 } from './rest.js';
 export { ResourceWatch, watchDefaults, type WatchEvent, type WatchEventType, type WatchOptions } from './watch.js';
+export { Indexer, NAMESPACE_INDEX, byNamespace, objectKey, type IndexFunc } from './indexer.js';
+export { Reflector, reflectorDefaults, type ReflectorOptions, type ReflectorSink } from './reflector.js';
+export { Informer, informerDefaults, type EventHandlers, type InformerOptions } from './informer.js';
