@@ -30,3 +30,5 @@ export { ResourceWatch, watchDefaults, type WatchEvent, type WatchEventType, typ
 export { Indexer, NAMESPACE_INDEX, byNamespace, objectKey, type IndexFunc } from './indexer.js';
 export { Reflector, reflectorDefaults, type ReflectorOptions, type ReflectorSink } from './reflector.js';
 export { Informer, informerDefaults, type EventHandlers, type InformerOptions } from './informer.js';
+export { ExponentialRateLimiter, exponentialRateLimiterDefaults, type ExponentialRateLimiterOptions, type RateLimiter } from './rate-limiter.js';
+export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
