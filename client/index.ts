@@ -32,3 +32,4 @@ export { Reflector, reflectorDefaults, type ReflectorOptions, type ReflectorSink
 export { Informer, informerDefaults, type EventHandlers, type InformerOptions } from './informer.js';
 export { ExponentialRateLimiter, exponentialRateLimiterDefaults, type ExponentialRateLimiterOptions, type RateLimiter } from './rate-limiter.js';
 export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
+export { LeaderElector, leaderElectionDefaults, microTime, type LeaderCallbacks, type LeaderElectionOptions } from './leader-election.js';
