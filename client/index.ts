@@ -33,3 +33,4 @@ export { Informer, informerDefaults, type EventHandlers, type InformerOptions } 
 export { ExponentialRateLimiter, exponentialRateLimiterDefaults, type ExponentialRateLimiterOptions, type RateLimiter } from './rate-limiter.js';
 export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
 export { LeaderElector, leaderElectionDefaults, microTime, type LeaderCallbacks, type LeaderElectionOptions } from './leader-election.js';
+export { EventRecorder, eventRecorderDefaults, referenceTo, type EventRecorderOptions, type EventType } from './events.js';
