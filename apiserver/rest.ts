@@ -18,7 +18,7 @@ import { CompactedError, FutureRevisionError, type Clock, type Store } from '../
 import { NamespaceLifecycle } from './admission.js';
 import { decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { applyPatch, PatchError } from './patch/index.js';
-import { decodeObject, timestamp, type ObjectStore } from './registry/object-store.js';
+import { sharedObject, timestamp, type ObjectStore } from './registry/object-store.js';
 import type { Registry } from './registry/registry.js';
 import type { KubeObject } from './registry/strategy.js';
 import type { RequestInfo } from './request-info.js';
@@ -111,7 +111,7 @@ export class RestHandlers {
     const prefix = this.registry.of(info.resource).prefix(info.namespace);
     try {
       const result = await this.store.range({ prefix, revision });
-      const items = result.kvs.map(decodeObject).filter((o) => !selection.matches || selection.matches(o));
+      const items = result.kvs.map(sharedObject).filter((o) => !selection.matches || selection.matches(o));
       return { items, listMeta: { resourceVersion: String(revision) } };
     } catch (error) {
       if (error instanceof CompactedError) throw expired(`too old resource version: ${revision} (${this.store.compactRevision})`);
@@ -149,7 +149,7 @@ export class RestHandlers {
       for (;;) {
         const page = await this.store.range({ prefix, fromKey, limit: PAGE_READ, revision });
         for (const kv of page.kvs) {
-          const object = decodeObject(kv);
+          const object = sharedObject(kv);
           if (selection.matches && !selection.matches(object)) continue;
           if (limit > 0 && items.length === limit) {
             more = true;

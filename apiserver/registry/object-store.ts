@@ -44,7 +44,7 @@ const encodedObjects = new WeakMap<Uint8Array, KubeObject>();
 /**
  * The object of a stored value, shared: the object that was written when this
  * server wrote it, else a decoded one. For readers that never change what they
- * get (the watch cache); a writer must not change an object once written.
+ * get (the watch cache, lists); a writer must not change an object once written.
  */
 export function sharedObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
   const object = encodedObjects.get(kv.value);
