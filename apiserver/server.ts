@@ -12,7 +12,7 @@ import { negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
 import { toApiError } from './errors.js';
 import { ApiMetrics } from './metrics.js';
-import { openApiPlugin } from './openapi.js';
+import { openApiPlugin } from './openapi/index.js';
 import { strategies as defaultStrategies } from './registry/index.js';
 import { Registry } from './registry/registry.js';
 import type { Strategy } from './registry/strategy.js';
