@@ -160,6 +160,8 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   function send(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {
     const rendering = request.method === 'GET' ? negotiate(request.headers.accept) : 'object';
     reply.code(answer.code).header('Content-Type', 'application/json');
+    // As upstream's warning recorder: `Warning: 299 - "unknown field \"spec.foo\""`, one header a warning.
+    if (answer.warnings?.length) reply.header('Warning', answer.warnings.map((text) => `299 - ${JSON.stringify(text)}`));
     if (rendering === 'table' && answer.objects && request.kube) {
       const table = registry.of(request.kube.resource).strategy.table;
       const meta = answer.listMeta ?? {};

@@ -8,7 +8,7 @@ import { pathNotFound } from '../request-info.js';
 import { servedOpenApi, type ServedDocument } from './served.js';
 
 export { servedDefinitions } from './served.js';
-export type { Definitions, Schema, ServedDefinitions } from './definitions.js';
+export { gvkKey, INT_OR_STRING, type Definitions, type Schema, type ServedDefinitions } from './definitions.js';
 
 const V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2';
 
