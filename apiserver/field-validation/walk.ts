@@ -35,60 +35,81 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Walks `object` against its kind's shape; dropUnknown() then removes what it did not declare. */
 export function walkObject(shape: ObjectShape, object: Record<string, unknown>): WalkResult {
   const result: WalkResult = { unknown: [], found: [] };
-  walkFields(shape, object, '', '', result);
+  walkFields(shape, object, [], result);
   return result;
 }
 
 /**
- * `path` names the field with list indices (for unknown fields), `goPath`
- * without them (for type errors), as the two upstream messages do.
+ * Where the walk is: field names and list indices, turned into text only
+ * when something is reported: with the indices for an unknown field
+ * (spec.containers[0].foo), without them for a type error, as the two
+ * upstream messages do.
  */
-function walkFields(shape: ObjectShape, object: Record<string, unknown>, path: string, goPath: string, result: WalkResult): void {
-  for (const key of Object.keys(object)) {
-    const fieldPath = path === '' ? key : `${path}.${key}`;
+type Trail = (string | number)[];
+
+function fieldPath(trail: Trail): string {
+  let path = '';
+  for (const step of trail) path += typeof step === 'number' ? `[${step}]` : path === '' ? step : `.${step}`;
+  return path;
+}
+
+function goPath(trail: Trail): string {
+  return trail.filter((step) => typeof step === 'string').join('.');
+}
+
+function walkFields(shape: ObjectShape, object: Record<string, unknown>, trail: Trail, result: WalkResult): void {
+  for (const key in object) {
     const field = shape.fields.get(key);
     if (field === undefined) {
-      result.unknown.push(fieldPath);
+      result.unknown.push(fieldPath([...trail, key]));
       result.found.push([object, key]);
       continue;
     }
     const value = object[key];
-    if (value === null) continue; // Go's decoder leaves the zero value for null, whatever the type
-    walkValue(field, value, fieldPath, goPath === '' ? key : `${goPath}.${key}`, shape.struct, result);
+    if (value === null || field.kind === 'free') continue; // Go's decoder leaves the zero value for null, whatever the type
+    trail.push(key);
+    walkValue(field, value, trail, shape.struct, result);
+    trail.pop();
   }
 }
 
-function walkValue(shape: Shape, value: unknown, path: string, goPath: string, struct: string, result: WalkResult): void {
-  const mismatch = (described = jsonTypeOf(value)) => {
-    result.typeError ??= `json: cannot unmarshal ${described} into Go struct field ${struct}.${goPath} of type ${shape.kind === 'free' ? 'interface {}' : shape.goType}`;
-  };
+function mismatch(result: WalkResult, shape: Shape, described: string, trail: Trail, struct: string): void {
+  result.typeError ??= `json: cannot unmarshal ${described} into Go struct field ${struct}.${goPath(trail)} of type ${shape.kind === 'free' ? 'interface {}' : shape.goType}`;
+}
+
+function walkValue(shape: Shape, value: unknown, trail: Trail, struct: string, result: WalkResult): void {
   switch (shape.kind) {
     case 'free':
       return;
     case 'object':
-      if (!isObject(value)) return mismatch();
-      return walkFields(shape, value, path, goPath, result);
+      if (!isObject(value)) return mismatch(result, shape, jsonTypeOf(value), trail, struct);
+      return walkFields(shape, value, trail, result);
     case 'list':
-      if (!Array.isArray(value)) return mismatch();
-      value.forEach((item, i) => {
-        if (item !== null) walkValue(shape.items, item, `${path}[${i}]`, goPath, struct, result);
-      });
+      if (!Array.isArray(value)) return mismatch(result, shape, jsonTypeOf(value), trail, struct);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (item === null) continue;
+        trail.push(i);
+        walkValue(shape.items, item, trail, struct, result);
+        trail.pop();
+      }
       return;
     case 'map':
-      if (!isObject(value)) return mismatch();
-      for (const [key, item] of Object.entries(value)) {
-        if (item !== null) walkValue(shape.values, item, `${path}.${key}`, goPath, struct, result);
+      if (!isObject(value)) return mismatch(result, shape, jsonTypeOf(value), trail, struct);
+      for (const key in value) {
+        const item = value[key];
+        if (item !== null) walkValue(shape.values, item, trail, struct, result);
       }
       return;
     case 'string':
-      if (typeof value !== 'string') mismatch();
+      if (typeof value !== 'string') mismatch(result, shape, jsonTypeOf(value), trail, struct);
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') mismatch();
+      if (typeof value !== 'boolean') mismatch(result, shape, jsonTypeOf(value), trail, struct);
       return;
     case 'integer':
-      if (typeof value !== 'number') return mismatch();
-      if (!Number.isInteger(value)) mismatch(`number ${value}`);
+      if (typeof value !== 'number') return mismatch(result, shape, jsonTypeOf(value), trail, struct);
+      if (!Number.isInteger(value)) mismatch(result, shape, `number ${value}`, trail, struct);
       return;
     case 'int-or-string':
       // intstr.IntOrString.UnmarshalJSON: a string, else an int32.
