@@ -72,3 +72,20 @@ export async function kubectlFor(serverUrl: string, namespace = 'default'): Prom
     },
   };
 }
+
+/** A kubelab API server on an in-memory store and a port of its own, and a kubectl against it. */
+export async function kubectlWithServer(): Promise<{ kubectl: Kubectl; close: () => Promise<void> }> {
+  const { openStore } = await import('../store/index.js');
+  const { startApiServer } = await import('../apiserver/index.js');
+  const store = await openStore({ backend: 'memory', autoCompaction: false });
+  const server = await startApiServer({ store });
+  const kubectl = await kubectlFor(server.url);
+  return {
+    kubectl,
+    close: async () => {
+      await kubectl.cleanup();
+      await server.close();
+      await store.close();
+    },
+  };
+}
