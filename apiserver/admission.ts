@@ -19,9 +19,9 @@ export class NamespaceLifecycle {
   async admitCreate(info: RequestInfo, name: string): Promise<void> {
     if (info.resource.scope !== 'Namespaced') return;
     const namespaces = this.registry.of(NAMESPACES);
-    // From the watch cache when it is up to date (the common case), else from the store.
-    const cached = this.cache.getFresh(NAMESPACES, namespaces.key(undefined, info.namespace!));
-    const namespace = cached ? cached.object : await namespaces.get(undefined, info.namespace!).catch(() => undefined);
+    // As upstream's plugin: from the cache, and from the store when the cache has not seen it (yet).
+    const namespace =
+      this.cache.get(NAMESPACES, namespaces.key(undefined, info.namespace!)) ?? (await namespaces.get(undefined, info.namespace!).catch(() => undefined));
     if (!namespace) throw notFound({ group: '', resource: 'namespaces', name: info.namespace });
     if (namespace.metadata?.deletionTimestamp || (namespace.status as { phase?: string } | undefined)?.phase === 'Terminating') {
       throw forbidden(

@@ -26,11 +26,15 @@ describe('discovery', () => {
     assert.ok(v1.body.resources.some((r: any) => r.name === 'replicationcontrollers/scale' && r.kind === 'Scale'));
   });
 
-  test('/apis lists apps/v1 and coordination.k8s.io/v1, and /apis/apps/v1 lists daemonsets as ds', async () => {
+  test('/apis prefers apps/v1 over its legacy versions, and /apis/apps/v1 lists daemonsets as ds', async () => {
     const apis = await server.call('GET', '/apis');
     assert.deepEqual(
       apis.body.groups.map((g: any) => g.preferredVersion.groupVersion),
-      ['apps/v1', 'coordination.k8s.io/v1'],
+      ['apps/v1', 'coordination.k8s.io/v1', 'extensions/v1beta1'],
+    );
+    assert.deepEqual(
+      apis.body.groups[0].versions.map((v: any) => v.version),
+      ['v1', 'v1beta2', 'v1beta1'],
     );
     const apps = await server.call('GET', '/apis/apps/v1');
     assert.deepEqual(apps.body.resources.find((r: any) => r.name === 'daemonsets').shortNames, ['ds']);

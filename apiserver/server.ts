@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { ApiError, requestEntityTooLarge, resources } from '../proto/index.js';
+import { ApiError, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { authenticate, authorize } from './auth.js';
 import { negotiate } from './content.js';
@@ -131,6 +131,9 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const info = infoOf(request);
+    const warning = deprecationWarning(info.resource);
+    // As upstream: every request to a deprecated version is answered with a warning, which kubectl prints.
+    if (warning) void reply.header('Warning', `299 - ${JSON.stringify(warning)}`);
     const query = request.query as Query;
     const body = request.body as Buffer | undefined;
     const contentType = request.headers['content-type'];

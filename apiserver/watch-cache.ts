@@ -8,9 +8,10 @@
 // A client that falls behind by more than its buffer is cut off (STYLE.md 9);
 // it re-watches from its last resourceVersion, as client-go does.
 import type { Logger } from 'pino';
+import sortedBtree from 'sorted-btree';
 import { expired, timeout, storagePrefix, type ResourceType } from '../proto/index.js';
 import { StoreClosedError, type Store, type Watch, type WatchEvent } from '../store/index.js';
-import { decodeObject } from './registry/object-store.js';
+import { sharedObject } from './registry/object-store.js';
 import type { KubeObject } from './registry/strategy.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -118,9 +119,13 @@ export class CacheWatcher {
   }
 }
 
+// sorted-btree is CommonJS with its class on `default`.
+const BTree = sortedBtree.default;
+
 /** One resource's part of the cache. */
 class ResourceCache {
-  readonly objects = new Map<string, KubeObject>();
+  /** Current objects by storage key, kept in key order so a list needs no sort. */
+  readonly objects = new BTree<string, KubeObject>();
   readonly history: CachedEvent[] = [];
   /** Watches may start from this revision or later: every change after it is in `history`. */
   oldestRevision: number;
@@ -141,12 +146,24 @@ class ResourceCache {
     for (const watcher of this.watchers) watcher.offer(event);
   }
 
-  /** Keeps an event for watches that resume, within the capacity. */
+  /**
+   * Keeps an event for watches that resume, within the capacity. The oldest
+   * events go an eighth of the capacity at a time, so that a write costs no
+   * shift of the whole window.
+   */
   remember(event: CachedEvent): void {
     this.history.push(event);
-    if (this.history.length > this.capacity) {
+    if (this.history.length > this.capacity + Math.ceil(this.capacity / 8)) {
       const dropped = this.history.splice(0, this.history.length - this.capacity);
       this.oldestRevision = dropped[dropped.length - 1]!.revision;
+    }
+  }
+
+  /** The current objects whose keys start with `prefix`, in key order. */
+  *withPrefix(prefix: string): Generator<KubeObject> {
+    for (const [key, object] of this.objects.entries(prefix)) {
+      if (!key.startsWith(prefix)) return;
+      yield object;
     }
   }
 }
@@ -194,7 +211,7 @@ export class WatchCache {
 
   get watcherCount(): number {
     let count = 0;
-    for (const cache of this.byResource.values()) count += cache.watchers.size;
+    for (const cache of this.byPrefix.values()) count += cache.watchers.size;
     return count;
   }
 
@@ -212,11 +229,13 @@ export class WatchCache {
     this.revisionSeen = listed.revision;
     this.replayUntil = listed.revision;
     for (const resource of this.resources) {
-      const cache = new ResourceCache(resource, replayFrom, capacity);
-      this.byPrefix.set(storagePrefix(resource), cache);
+      // A legacy version is served from the cache of the resource it is stored as.
+      const prefix = storagePrefix(resource);
+      const cache = this.byPrefix.get(prefix) ?? new ResourceCache(resource.storage ?? resource, replayFrom, capacity);
+      this.byPrefix.set(prefix, cache);
       this.byResource.set(resource, cache);
     }
-    for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, decodeObject(kv));
+    for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, sharedObject(kv));
     const replayed = new Promise<void>((resolve) => (this.replayed = resolve));
     if (replayFrom >= listed.revision) this.replayed();
     this.storeWatch = this.store.watch(REGISTRY, { fromRevision: replayFrom, maxBufferedEvents: 1_000_000 });
@@ -242,7 +261,7 @@ export class WatchCache {
       if (error instanceof StoreClosedError) return;
       // Without its feed the cache would silently go stale: end every client's watch and say why.
       this.log.error({ err: error }, 'the store watch feeding the watch cache failed');
-      for (const cache of this.byResource.values()) for (const w of [...cache.watchers]) w.end(error as Error);
+      for (const cache of this.byPrefix.values()) for (const w of [...cache.watchers]) w.end(error as Error);
     }
   }
 
@@ -291,20 +310,14 @@ export class WatchCache {
     }
   }
 
-  /** One current object, if the cache holds everything the store has acknowledged; else undefined (ask the store). */
-  getFresh(resource: ResourceType, key: string): { object: KubeObject | undefined } | undefined {
-    if (this.revisionSeen < this.store.revision) return undefined;
-    return { object: this.cacheFor(resource).objects.get(key) };
+  /** One current object as the cache has it (a moment behind the store at most), or undefined. */
+  get(resource: ResourceType, key: string): KubeObject | undefined {
+    return this.cacheFor(resource).objects.get(key);
   }
 
   /** The current objects of a resource, in key order, optionally of one namespace. */
   list(resource: ResourceType, namespace?: string): KubeObject[] {
-    const cache = this.cacheFor(resource);
-    const prefix = storagePrefix(resource, namespace);
-    return [...cache.objects.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, object]) => object);
+    return [...this.cacheFor(resource).withPrefix(storagePrefix(resource, namespace))];
   }
 
   /**
@@ -342,7 +355,7 @@ export class WatchCache {
   async stop(): Promise<void> {
     this.storeWatch?.cancel();
     await this.running;
-    for (const cache of this.byResource.values()) for (const w of [...cache.watchers]) w.end();
+    for (const cache of this.byPrefix.values()) for (const w of [...cache.watchers]) w.end();
     for (const waiter of this.waiters) waiter.resolve();
     this.waiters.clear();
   }
@@ -350,13 +363,13 @@ export class WatchCache {
 
 function toCachedEvent(event: WatchEvent): CachedEvent {
   const revision = event.kv.modRevision;
-  const previous = event.prevKv ? decodeObject(event.prevKv) : undefined;
+  const previous = event.prevKv ? sharedObject(event.prevKv) : undefined;
   if (event.type === 'delete') {
     // As upstream: a deleted object is reported in its last state, at the deleting revision.
     const object = previous ? structuredClone(previous) : { metadata: {} };
     object.metadata!.resourceVersion = String(revision);
     return { type: 'DELETED', object, previous, revision };
   }
-  const object = decodeObject(event.kv);
+  const object = sharedObject(event.kv);
   return previous ? { type: 'MODIFIED', object, previous, revision } : { type: 'ADDED', object, revision };
 }

@@ -4,6 +4,9 @@
 // directory), loaded over keep-alive HTTP from this one:
 // - creates/s of 1 KiB pods at 64 concurrent clients, and etcd puts/s of
 //   1 KiB values through the etcd3 client at the same concurrency;
+// - when wrk is installed, the same two with one C load generator for both:
+//   wrk posting pods to kubelab and puts to etcd's JSON gateway, so that
+//   neither figure is the cost of a Node client (bench/wrk.ts);
 // - get and list latency;
 // - watch delivery: 1,000 HTTP watches of one namespace while pods are
 //   created there, delay from each create's answer to each delivery.
@@ -17,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startEtcd, type EtcdServer } from './etcd.js';
 import { closedLoop, fmt, freePort, percentile, type LoopResult } from './load.js';
+import { luaString, wrkInstalled, wrkPost } from './wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = 64;
@@ -36,6 +40,45 @@ function pod(name: string): string {
   const pad = 1024 - JSON.stringify(body).length;
   body.metadata.annotations.note = 'x'.repeat(Math.max(0, pad));
   return JSON.stringify(body);
+}
+
+/** kubelab creates through wrk: the same pods, named `wrk-<run>-<n>`. */
+async function wrkCreates(url: string, run: string, seconds: number): Promise<LoopResult> {
+  const [before, after] = pod('NAME').split('"NAME"').map((part, i) => (i === 0 ? part + '"' : '"' + part)) as [string, string];
+  const result = await wrkPost({
+    url,
+    path: '/api/v1/namespaces/default/pods',
+    connections: CLIENTS,
+    seconds,
+    bodyLua: `${luaString(before + `wrk-${run}-`)} .. counter .. ${luaString(after)}`,
+  });
+  if (result.errors > 0) throw new Error(`wrk: ${result.errors} of ${result.count} creates failed`);
+  return result;
+}
+
+/**
+ * etcd puts of 1 KiB values through wrk and etcd's JSON gateway (POST
+ * /v3/kv/put, base64 key and value). The keys are a 27-byte prefix and a
+ * 9-digit counter, so their base64 is the prefix's and three looked-up
+ * 3-digit groups', with no base64 work in Lua per request.
+ */
+async function wrkEtcdPuts(endpoint: string, seconds: number): Promise<LoopResult> {
+  const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
+  const prefix = '/registry/pods/default/wrk-';
+  const groups = Array.from({ length: 1000 }, (_, n) => `[${n}]="${b64(String(n).padStart(3, '0'))}"`).join(',');
+  const value = b64(Buffer.from(pod('etcd').padEnd(1024, ' ')));
+  const result = await wrkPost({
+    url: endpoint,
+    path: '/v3/kv/put',
+    connections: CLIENTS,
+    seconds,
+    setupLua: `local groups = {${groups}}`,
+    bodyLua:
+      `'{"key":"${b64(prefix)}' .. groups[math.floor(counter / 1000000) % 1000] .. groups[math.floor(counter / 1000) % 1000] .. groups[counter % 1000]` +
+      ` .. '","value":"${value}"}'`,
+  });
+  if (result.errors > 0) throw new Error(`wrk: ${result.errors} of ${result.count} etcd puts failed`);
+  return result;
 }
 
 async function startApiServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
@@ -181,6 +224,18 @@ async function main(): Promise<void> {
         await client.put(`/registry/pods/default/bench-${id}-${n}`).value(value);
       });
     }
+    let wrkCreated: LoopResult | undefined;
+    let wrkEtcd: LoopResult | undefined;
+    if (wrkInstalled()) {
+      await wrkCreates(url, 'warm', 1);
+      wrkCreated = await wrkCreates(url, 'run', SECONDS);
+      if (etcd) {
+        await wrkEtcdPuts(etcd.endpoint, 1);
+        wrkEtcd = await wrkEtcdPuts(etcd.endpoint, SECONDS);
+      }
+    } else {
+      console.log('wrk not found (apt-get install wrk): no measurement with one C load generator for both');
+    }
     const names = Array.from({ length: 200 }, (_, i) => `bench-0-${i}`);
     const gets = await closedLoop(8, SECONDS, async (_id, n) => {
       await request(url, 'GET', `/api/v1/namespaces/default/pods/${names[n % names.length]}`);
@@ -194,6 +249,8 @@ async function main(): Promise<void> {
     console.log('-------------------------------------- | ------- | ------ | ------');
     console.log(`kubelab create 1 KiB pod, ${CLIENTS} clients     | ${fmt(creates.perSec).padStart(7)} | ${fmt(creates.p50Ms, 2).padStart(6)} | ${fmt(creates.p99Ms, 2).padStart(6)}`);
     console.log(`etcd put 1 KiB, ${CLIENTS} clients              | ${fmt(etcdPuts?.perSec).padStart(7)} | ${fmt(etcdPuts?.p50Ms, 2).padStart(6)} | ${fmt(etcdPuts?.p99Ms, 2).padStart(6)}`);
+    console.log(`kubelab create, wrk, ${CLIENTS} connections    | ${fmt(wrkCreated?.perSec).padStart(7)} | ${fmt(wrkCreated?.p50Ms, 2).padStart(6)} | ${fmt(wrkCreated?.p99Ms, 2).padStart(6)}`);
+    console.log(`etcd put (JSON gateway), wrk, ${CLIENTS} conns | ${fmt(wrkEtcd?.perSec).padStart(7)} | ${fmt(wrkEtcd?.p50Ms, 2).padStart(6)} | ${fmt(wrkEtcd?.p99Ms, 2).padStart(6)}`);
     console.log(`kubelab get pod, 8 clients             | ${fmt(gets.perSec).padStart(7)} | ${fmt(gets.p50Ms, 2).padStart(6)} | ${fmt(gets.p99Ms, 2).padStart(6)}`);
     console.log(`kubelab list 500 pods, 1 client        | ${fmt(lists.perSec).padStart(7)} | ${fmt(lists.p50Ms, 2).padStart(6)} | ${fmt(lists.p99Ms, 2).padStart(6)}`);
     console.log(`kubelab watch, ${WATCHERS} watchers (${watch.delivered}/${watch.expected}) | ${'-'.padStart(7)} | ${fmt(watch.p50Ms, 2).padStart(6)} | ${fmt(watch.p99Ms, 2).padStart(6)}`);
@@ -203,6 +260,9 @@ async function main(): Promise<void> {
         createsPerSec: Math.round(creates.perSec),
         etcdPutsPerSec: etcdPuts ? Math.round(etcdPuts.perSec) : null,
         ratio: etcdPuts ? Number((creates.perSec / etcdPuts.perSec).toFixed(2)) : null,
+        wrkCreatesPerSec: wrkCreated ? Math.round(wrkCreated.perSec) : null,
+        wrkEtcdPutsPerSec: wrkEtcd ? Math.round(wrkEtcd.perSec) : null,
+        wrkRatio: wrkCreated && wrkEtcd ? Number((wrkCreated.perSec / wrkEtcd.perSec).toFixed(2)) : null,
         getP99Ms: Number(gets.p99Ms.toFixed(3)),
         listP99Ms: Number(lists.p99Ms.toFixed(3)),
         watchP99Ms: Number(watch.p99Ms.toFixed(3)),

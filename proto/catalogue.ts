@@ -35,6 +35,21 @@ export interface ResourceType {
   readonly scope: Scope;
   readonly verbs: readonly Verb[];
   readonly subresources: readonly Subresource[];
+  /**
+   * A legacy version (DESIGN.md "Legacy versions"): the resource its objects
+   * are stored as and served from. Absent: the resource is its own.
+   */
+  readonly storage?: ResourceType;
+  /** For a deprecated version: when, and what replaces it (the Warning upstream answers with). */
+  readonly deprecation?: Deprecation;
+}
+
+export interface Deprecation {
+  /** "1.14": the release that deprecated the version. */
+  readonly deprecatedIn: string;
+  /** "1.16": the release that stopped serving it upstream. */
+  readonly removedIn: string;
+  readonly replacement: GroupVersionKind;
 }
 
 const ALL_VERBS: readonly Verb[] = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -79,7 +94,26 @@ function resource(e: Entry): ResourceType {
   };
 }
 
-export const resources: readonly ResourceType[] = [
+/**
+ * An old version of a resource, stored as the current one (DESIGN.md "Legacy
+ * versions"), with upstream's deprecation: what Kubernetes 1.14 and 1.15
+ * served, so that tutorials' old manifests still apply.
+ */
+function legacy(current: ResourceType, group: string, version: string, deprecatedIn: string, removedIn: string): ResourceType {
+  return {
+    ...current,
+    group,
+    version,
+    // Short names and categories stay with the current version, so `ds` and `all` are never ambiguous.
+    shortNames: [],
+    categories: [],
+    subresources: current.subresources.map((s) => (s.name === 'status' ? status(group, version, current.kind) : s)),
+    storage: current,
+    deprecation: { deprecatedIn, removedIn, replacement: { group: current.group, version: current.version, kind: current.kind } },
+  };
+}
+
+const current: readonly ResourceType[] = [
   // core/v1
   resource({
     group: '',
@@ -170,6 +204,24 @@ export const resources: readonly ResourceType[] = [
   resource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced' }),
 ];
 
+const currentOf = (group: string, kind: string): ResourceType => current.find((r) => r.group === group && r.kind === kind)!;
+
+/**
+ * Every resource served: the current versions, then the legacy ones (after
+ * them, so that discovery prefers apps/v1 and kubectl resolves `ds` there).
+ */
+export const resources: readonly ResourceType[] = [
+  ...current,
+  // As upstream 1.15: apps/v1beta2 and apps/v1beta1 deprecated in 1.9 (the latter for StatefulSets since 1.8),
+  // extensions/v1beta1 DaemonSets in 1.14; all gone in 1.16.
+  legacy(currentOf('apps', 'DaemonSet'), 'apps', 'v1beta2', '1.9', '1.16'),
+  legacy(currentOf('apps', 'StatefulSet'), 'apps', 'v1beta2', '1.9', '1.16'),
+  legacy(currentOf('apps', 'ControllerRevision'), 'apps', 'v1beta2', '1.9', '1.16'),
+  legacy(currentOf('apps', 'StatefulSet'), 'apps', 'v1beta1', '1.8', '1.16'),
+  legacy(currentOf('apps', 'ControllerRevision'), 'apps', 'v1beta1', '1.8', '1.16'),
+  legacy(currentOf('apps', 'DaemonSet'), 'extensions', 'v1beta1', '1.14', '1.16'),
+];
+
 /** "apps/v1", or "v1" for the core group: an object's apiVersion. */
 export function apiVersionOf(gv: { readonly group: string; readonly version: string }): string {
   return gv.group === '' ? gv.version : `${gv.group}/${gv.version}`;
@@ -191,6 +243,13 @@ export function findResource(group: string, version: string, plural: string): Re
   return resources.find((r) => r.group === group && r.version === version && r.plural === plural);
 }
 
+/** The Warning upstream answers every request to a deprecated version with (apiserver/pkg/endpoints/deprecation). */
+export function deprecationWarning(r: ResourceType): string | undefined {
+  const d = r.deprecation;
+  if (!d) return undefined;
+  return `${apiVersionOf(r)} ${r.kind} is deprecated in v${d.deprecatedIn}+, unavailable in v${d.removedIn}+; use ${apiVersionOf(d.replacement)} ${d.replacement.kind}`;
+}
+
 /** The resource of an object's apiVersion and kind, if any. */
 export function resourceForKind(apiVersion: string, kind: string): ResourceType | undefined {
   return resources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
@@ -207,6 +266,7 @@ export function storageKey(r: ResourceType, namespace: string | undefined, name:
 
 /** The store prefix of a resource's objects, in one namespace or in all. */
 export function storagePrefix(r: ResourceType, namespace?: string): string {
-  const base = `/registry/${r.group === '' ? 'core' : r.group}/${r.plural}/`;
+  const stored = r.storage ?? r;
+  const base = `/registry/${stored.group === '' ? 'core' : stored.group}/${stored.plural}/`;
   return r.scope === 'Namespaced' && namespace !== undefined ? `${base}${namespace}/` : base;
 }

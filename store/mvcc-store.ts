@@ -305,8 +305,9 @@ export class MvccStore implements Store, HistorySource {
     const createRevision = tombstone ? 0 : (prev?.createRevision ?? revision);
     const version = tombstone ? 0 : (prev?.version ?? 0) + 1;
     const bytes = encodeRecord({ key: op.key, tombstone, createRevision, version, value: tombstone ? EMPTY : op.value });
-    // The value is kept as a view of its record: one copy, taken from the caller.
-    const value = tombstone ? EMPTY : bytes.subarray(bytes.length - op.value.byteLength);
+    // The caller's value is kept as it is (Store: values are handed over); the record is
+    // only held until its commit is written.
+    const value = tombstone ? EMPTY : op.value;
     const entry: KeyEntry = { modRevision: revision, sub, createRevision, version, tombstone, value };
     const history = this.index.history(op.key);
     const superseded = history?.latest;

@@ -108,6 +108,12 @@ export interface Watch extends AsyncIterable<readonly WatchEvent[]> {
   cancel(): void;
 }
 
+/**
+ * Values are handed over, not copied: a value given to a write is the one
+ * later reads and watch events return (the same Uint8Array, until it is read
+ * back from disk), so the caller must not change its bytes afterwards. This
+ * lets a layer above recognise its own writes in the watch stream.
+ */
 export interface Store {
   /** The latest durable revision. */
   readonly revision: number;

@@ -3,16 +3,10 @@
 // validation (--validate=strict, the default, warn and false) as on a real
 // v1.32 cluster. The expected lines are what a real cluster prints.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { kubectlWithServer, type Kubectl } from './kubectl.js';
+import { describe, test } from 'node:test';
+import { serverWithKubectl } from './kubectl.js';
 
-let kubectl: Kubectl;
-let close: () => Promise<void>;
-
-before(async () => {
-  ({ kubectl, close } = await kubectlWithServer());
-});
-after(() => close());
+const context = serverWithKubectl();
 
 /** Asserts that `lines` appear in `text` in this order. */
 function assertLinesInOrder(text: string, lines: string[]): void {
@@ -27,7 +21,7 @@ function assertLinesInOrder(text: string, lines: string[]): void {
 
 describe('kubectl explain', () => {
   test('daemonset.spec.updateStrategy.rollingUpdate prints the field, its description and its fields', async () => {
-    const explained = await kubectl.run('explain', 'daemonset.spec.updateStrategy.rollingUpdate');
+    const explained = await context.kubectl.run('explain', 'daemonset.spec.updateStrategy.rollingUpdate');
     assert.equal(explained.code, 0, explained.stderr);
     assertLinesInOrder(explained.stdout, [
       'GROUP:      apps',
@@ -46,7 +40,7 @@ describe('kubectl explain', () => {
   });
 
   test('pods, rc and sts.spec --recursive print as a real cluster does', async () => {
-    const pods = await kubectl.run('explain', 'pods');
+    const pods = await context.kubectl.run('explain', 'pods');
     assertLinesInOrder(pods.stdout, [
       'KIND:       Pod',
       'VERSION:    v1',
@@ -60,9 +54,9 @@ describe('kubectl explain', () => {
       '  spec\t<PodSpec>',
       '  status\t<PodStatus>',
     ]);
-    const rc = await kubectl.run('explain', 'rc');
+    const rc = await context.kubectl.run('explain', 'rc');
     assertLinesInOrder(rc.stdout, ['KIND:       ReplicationController', 'VERSION:    v1', '  spec\t<ReplicationControllerSpec>']);
-    const sts = await kubectl.run('explain', 'sts.spec', '--recursive');
+    const sts = await context.kubectl.run('explain', 'sts.spec', '--recursive');
     assertLinesInOrder(sts.stdout, [
       'GROUP:      apps',
       'KIND:       StatefulSet',
@@ -93,8 +87,8 @@ spec:
 
 describe('kubectl apply and field validation', () => {
   test('a manifest with an unknown field is refused with the real cluster message and exit code 1', async () => {
-    const file = await kubectl.manifest('strict.yaml', manifest.replace('NAME', 'strict'));
-    const applied = await kubectl.run('apply', '-f', file);
+    const file = await context.kubectl.manifest('strict.yaml', manifest.replace('NAME', 'strict'));
+    const applied = await context.kubectl.run('apply', '-f', file);
     assert.equal(applied.code, 1);
     assert.equal(
       applied.stderr.trim(),
@@ -103,18 +97,18 @@ describe('kubectl apply and field validation', () => {
   });
 
   test('--validate=warn creates the object without the field and prints the warning', async () => {
-    const file = await kubectl.manifest('warn.yaml', manifest.replace('NAME', 'warned'));
-    const applied = await kubectl.run('apply', '-f', file, '--validate=warn');
+    const file = await context.kubectl.manifest('warn.yaml', manifest.replace('NAME', 'warned'));
+    const applied = await context.kubectl.run('apply', '-f', file, '--validate=warn');
     assert.equal(applied.code, 0);
     assert.equal(applied.stdout.trim(), 'pod/warned created');
     assert.equal(applied.stderr.trim(), 'Warning: unknown field "spec.foo"');
-    const stored = JSON.parse((await kubectl.run('get', 'pod', 'warned', '-o', 'json')).stdout);
+    const stored = JSON.parse((await context.kubectl.run('get', 'pod', 'warned', '-o', 'json')).stdout);
     assert.equal(stored.spec.foo, undefined);
   });
 
   test('--validate=false creates it silently', async () => {
-    const file = await kubectl.manifest('ignore.yaml', manifest.replace('NAME', 'ignored'));
-    const applied = await kubectl.run('apply', '-f', file, '--validate=false');
+    const file = await context.kubectl.manifest('ignore.yaml', manifest.replace('NAME', 'ignored'));
+    const applied = await context.kubectl.run('apply', '-f', file, '--validate=false');
     assert.equal(applied.code, 0);
     assert.equal(applied.stdout.trim(), 'pod/ignored created');
     assert.equal(applied.stderr, '');

@@ -5,6 +5,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
+import { openStore } from '../store/index.js';
 
 export interface Kubectl {
   readonly dir: string;
@@ -73,19 +76,23 @@ export async function kubectlFor(serverUrl: string, namespace = 'default'): Prom
   };
 }
 
-/** A kubelab API server on an in-memory store and a port of its own, and a kubectl against it. */
-export async function kubectlWithServer(): Promise<{ kubectl: Kubectl; close: () => Promise<void> }> {
-  const { openStore } = await import('../store/index.js');
-  const { startApiServer } = await import('../apiserver/index.js');
-  const store = await openStore({ backend: 'memory', autoCompaction: false });
-  const server = await startApiServer({ store });
-  const kubectl = await kubectlFor(server.url);
-  return {
-    kubectl,
-    close: async () => {
-      await kubectl.cleanup();
-      await server.close();
-      await store.close();
-    },
-  };
+/**
+ * For one test file: an API server on a memory store and a kubectl for it,
+ * started before the file's tests and stopped after them (node:test hooks).
+ */
+export function serverWithKubectl(): { server: RunningApiServer; kubectl: Kubectl } {
+  const context = {} as { server: RunningApiServer; kubectl: Kubectl };
+  let closeStore: () => Promise<void> = () => Promise.resolve();
+  before(async () => {
+    const store = await openStore({ backend: 'memory', autoCompaction: false });
+    closeStore = () => store.close();
+    context.server = await startApiServer({ store });
+    context.kubectl = await kubectlFor(context.server.url);
+  });
+  after(async () => {
+    await context.kubectl?.cleanup();
+    await context.server?.close();
+    await closeStore();
+  });
+  return context;
 }

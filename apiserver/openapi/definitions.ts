@@ -3,7 +3,7 @@
 // for every kind the catalogue serves and every type they reference, built
 // from the `kubernetes-types` declarations (declarations.ts). Read from disk
 // once, at the first request that needs them, never at import.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, posix } from 'node:path';
 import { type ResourceType } from '../../proto/index.js';
@@ -72,6 +72,11 @@ class DefinitionBuilder {
     const require = createRequire(import.meta.url);
     this.root = dirname(require.resolve('kubernetes-types/package.json'));
     this.definitions.set(INT_OR_STRING, intOrString);
+  }
+
+  /** Whether kubernetes-types declares this group version: it has none of the versions upstream removed. */
+  hasModule(module: string): boolean {
+    return this.files.has(module) || existsSync(join(this.root, `${module}.d.ts`));
   }
 
   private file(module: string): DeclarationFile {
@@ -177,6 +182,9 @@ export function buildDefinitions(served: readonly ResourceType[]): ServedDefinit
   const kinds = new Map<string, string>();
   for (const r of served) {
     const module = moduleOf(r);
+    // The legacy versions kubelab still serves (extensions/v1beta1, apps/v1beta2, ...) have no
+    // declarations to read: they are served without schemas, and their bodies are not checked.
+    if (!builder.hasModule(module)) continue;
     const name = builder.add(module, r.kind);
     kinds.set(gvkKey(r), name);
     kinds.set(gvkKey({ ...r, kind: `${r.kind}List` }), builder.add(module, `${r.kind}List`));

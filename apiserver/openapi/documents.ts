@@ -28,8 +28,8 @@ const FORCE = queryParameter('force', 'Force is going to "force" Apply requests.
 interface Operation {
   readonly action: string;
   readonly parameters: readonly Record<string, unknown>[];
-  /** The definition the operation answers with. */
-  readonly answers: string;
+  /** The definition the operation answers with (none for a legacy version: it is served without schemas). */
+  readonly answers?: string;
   /** The definition the operation takes as its body, if any. */
   readonly takes?: string;
 }
@@ -38,8 +38,8 @@ interface Operation {
 function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>): Map<string, Record<string, Operation>> {
   const base = r.group === '' ? `/api/${r.version}` : `/apis/${r.group}/${r.version}`;
   const collection = r.scope === 'Namespaced' ? `${base}/namespaces/{namespace}/${r.plural}` : `${base}/${r.plural}`;
-  const kind = kinds.get(gvkKey(r))!;
-  const list = kinds.get(gvkKey({ ...r, kind: `${r.kind}List` }))!;
+  const kind = kinds.get(gvkKey(r));
+  const list = kinds.get(gvkKey({ ...r, kind: `${r.kind}List` }));
   const writes = [DRY_RUN, FIELD_MANAGER, FIELD_VALIDATION];
   const found = new Map<string, Record<string, Operation>>([
     [
@@ -62,7 +62,7 @@ function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>)
   ]);
   if (!r.verbs.includes('deletecollection')) delete found.get(collection)!.delete;
   for (const sub of r.subresources) {
-    const subKind = kinds.get(gvkKey(sub.kind))!;
+    const subKind = kinds.get(gvkKey(sub.kind));
     if (sub.name === 'binding') {
       found.set(`${collection}/{name}/binding`, { post: { action: 'post', parameters: writes, answers: subKind, takes: subKind } });
       continue;
@@ -118,7 +118,7 @@ export function swaggerDocument(served: readonly ResourceType[], { definitions, 
             schemes: ['https'],
             operationId: operationId(op.action, r),
             parameters: [...(op.takes ? [{ name: 'body', in: 'body', required: true, schema: { $ref: DEFINITION_REF + op.takes } }] : []), ...op.parameters],
-            responses: { '200': { description: 'OK', schema: { $ref: DEFINITION_REF + op.answers } }, '401': { description: 'Unauthorized' } },
+            responses: { '200': { description: 'OK', ...(op.answers ? { schema: { $ref: DEFINITION_REF + op.answers } } : {}) }, '401': { description: 'Unauthorized' } },
             'x-kubernetes-action': op.action,
             ...gvkExtension(r),
           },
@@ -165,7 +165,7 @@ export function groupVersionDocument(served: readonly ResourceType[], { definiti
     for (const [path, operations] of resourceOperations(r, kinds)) {
       paths[path] = Object.fromEntries(
         Object.entries(operations).map(([method, op]) => {
-          roots.add(op.answers);
+          if (op.answers) roots.add(op.answers);
           if (op.takes) roots.add(op.takes);
           const content = (ref: string) => ({ 'application/json': { schema: { $ref: SCHEMA_REF + ref } } });
           return [
@@ -174,7 +174,7 @@ export function groupVersionDocument(served: readonly ResourceType[], { definiti
               operationId: operationId(op.action, r),
               parameters: op.parameters.map(({ type: _type, ...p }) => ({ ...p, schema: { type: 'string' } })),
               ...(op.takes ? { requestBody: { content: content(op.takes), required: true } } : {}),
-              responses: { '200': { description: 'OK', content: content(op.answers) }, '401': { description: 'Unauthorized' } },
+              responses: { '200': { description: 'OK', ...(op.answers ? { content: content(op.answers) } : {}) }, '401': { description: 'Unauthorized' } },
               'x-kubernetes-action': op.action,
               ...gvkExtension(r),
             },

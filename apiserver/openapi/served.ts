@@ -43,6 +43,8 @@ export function servedOpenApi(): ServedOpenApi {
   for (const { group, versions } of groupVersions()) {
     for (const version of versions) {
       const key = group === '' ? `api/${version}` : `apis/${group}/${version}`;
+      // Every group version is listed, a legacy one too (its paths, without schemas): kubectl
+      // reads from its paths that the server validates fields itself (QueryParamVerifierV3).
       const inGroupVersion = resources.filter((r) => r.group === group && r.version === version);
       v3.set(key, served(JSON.stringify(groupVersionDocument(inGroupVersion, all))));
     }

@@ -3,7 +3,7 @@ import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
 import { holdNamespaceDeletion } from './deletion.js';
-import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
+import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
 import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
@@ -72,7 +72,7 @@ const kindStrategies: Record<string, KindStrategy> = {
   ConfigMap: configMapStrategy,
   DaemonSet: daemonSetStrategy,
   StatefulSet: statefulSetStrategy,
-  ControllerRevision: metadataOnly(),
+  ControllerRevision: controllerRevisionStrategy,
   Lease: leaseStrategy,
 };
 

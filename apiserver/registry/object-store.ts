@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import {
   alreadyExists,
+  apiVersionOf,
   conflict,
   invalid,
   notFound,
@@ -24,7 +25,7 @@ import type { KubeObject, ObjectMetaLike, Strategy } from './strategy.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** An object as stored, with its resourceVersion filled in from the key's modRevision. */
+/** An object as stored, with its resourceVersion filled in from the key's modRevision: a fresh copy, the caller's to change. */
 export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
   const object = JSON.parse(decoder.decode(kv.value)) as KubeObject;
   object.metadata ??= {};
@@ -32,9 +33,32 @@ export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeO
   return object;
 }
 
+/**
+ * The objects this server encoded, by the bytes it handed the store. The
+ * store gives the very same bytes back in its watch events (Store: values are
+ * handed over), so the watch cache takes the object instead of parsing its
+ * own write again. Entries go with their bytes.
+ */
+const encodedObjects = new WeakMap<Uint8Array, KubeObject>();
+
+/**
+ * The object of a stored value, shared: the object that was written when this
+ * server wrote it, else a decoded one. For readers that never change what they
+ * get (the watch cache); a writer must not change an object once written.
+ */
+export function sharedObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
+  const object = encodedObjects.get(kv.value);
+  if (object === undefined) return decodeObject(kv);
+  (object.metadata ??= {}).resourceVersion = String(kv.modRevision);
+  return object;
+}
+
+/** The bytes stored for an object: its JSON without resourceVersion. The object must not change afterwards. */
 export function encodeObject(object: KubeObject): Uint8Array {
   const { resourceVersion: _dropped, ...metadata } = object.metadata ?? {};
-  return encoder.encode(JSON.stringify({ ...object, metadata }));
+  const bytes = encoder.encode(JSON.stringify({ ...object, metadata }));
+  encodedObjects.set(bytes, object);
+  return bytes;
 }
 
 /** Upstream's generateName suffix alphabet: no vowels, no look-alike digits. */
@@ -47,9 +71,18 @@ export function generateName(base: string): string {
   return base.slice(0, 58) + suffix;
 }
 
+let lastSecond = NaN;
+let lastTimestamp = '';
+
 /** RFC 3339 with whole seconds, as metav1.Time marshals. */
 export function timestamp(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  // Every write of a second carries the same text: format it once.
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastTimestamp = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastTimestamp;
 }
 
 /** Everything but metadata and status: what a spec change is measured on. */
@@ -96,6 +129,7 @@ export class ObjectStore {
 
   /** Creates `object` (already decoded, its namespace set); upstream's BeforeCreate, then the store. */
   async create(object: KubeObject, options: WriteOptions = {}): Promise<KubeObject> {
+    this.toStoredVersion(object);
     const meta = (object.metadata ??= {});
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     this.strategy.defaults?.(object);
@@ -112,6 +146,12 @@ export class ObjectStore {
       if (error instanceof KeyExistsError) throw alreadyExists(this.subject(meta.name));
       throw error;
     }
+  }
+
+  /** An object of a legacy version is stored as the version it stands for (answers put the served version back). */
+  private toStoredVersion(object: KubeObject): void {
+    const stored = this.resource.storage;
+    if (stored && object.apiVersion !== undefined) object.apiVersion = apiVersionOf(stored);
   }
 
   private fillSystemFields(meta: ObjectMetaLike): void {
@@ -147,6 +187,7 @@ export class ObjectStore {
    * validates, then stores guarded by current's modRevision.
    */
   async replace(current: KubeObject, object: KubeObject, part: 'main' | 'status', options: WriteOptions = {}): Promise<KubeObject> {
+    this.toStoredVersion(object);
     const meta = (object.metadata ??= {});
     const old = current.metadata!;
     const name = old.name!;

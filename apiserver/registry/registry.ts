@@ -3,6 +3,7 @@
 // strategy belongs to which kind is registry/index.ts.
 import { resources, type ResourceType } from '../../proto/index.js';
 import type { Clock, Store } from '../../store/index.js';
+import { servedStrategy } from './legacy.js';
 import { ObjectStore } from './object-store.js';
 import type { Strategy } from './strategy.js';
 
@@ -13,7 +14,7 @@ export class Registry {
     for (const resource of resources) {
       const strategy = strategies.get(resource.kind);
       if (!strategy) throw new Error(`no strategy for ${resource.kind}: every catalogue entry needs one (apiserver/registry/index.ts)`);
-      this.stores.set(resource, new ObjectStore(resource, strategy, store, clock));
+      this.stores.set(resource, new ObjectStore(resource, servedStrategy(resource, strategy), store, clock));
     }
   }
 

@@ -1,8 +1,8 @@
-// ConfigMaps, Endpoints, Events and Leases: upstream's validation messages.
+// ConfigMaps, Endpoints, Events, Leases, Nodes and ControllerRevisions: upstream's validation messages.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fieldErrorText } from '../../proto/index.js';
-import { configMapStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
+import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 
 describe('small kinds', () => {
   test('a ConfigMap key must be a config key, and data and binaryData may not share one', () => {
@@ -43,5 +43,18 @@ describe('small kinds', () => {
 
   test('a Lease lasts more than 0 seconds', () => {
     assert.deepEqual(leaseStrategy.validate({ metadata: { name: 'l' }, spec: { leaseDurationSeconds: 0 } }).map(fieldErrorText), ['spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0']);
+  });
+
+  test('a ControllerRevision needs data and a revision of 0 or more, and its data never changes', () => {
+    const errors = controllerRevisionStrategy.validate({ metadata: { name: 'web-5d4f' }, revision: -1 }).map(fieldErrorText);
+    assert.deepEqual(errors, ['data: Required value: data is mandatory', 'revision: Invalid value: -1: must be greater than or equal to 0']);
+    const old = { metadata: { name: 'web-5d4f' }, data: { spec: { template: { $patch: 'replace' } } }, revision: 1 };
+    assert.deepEqual(controllerRevisionStrategy.validate(old), []);
+    assert.deepEqual(controllerRevisionStrategy.validateUpdate!({ ...old, revision: 3 }, old), []);
+    const changed = controllerRevisionStrategy.validateUpdate!({ ...old, data: { spec: {} } }, old);
+    assert.deepEqual(
+      changed.map((e) => [e.type, e.field, e.detail]),
+      [['FieldValueInvalid', 'data', 'field is immutable']],
+    );
   });
 });

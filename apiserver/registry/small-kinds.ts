@@ -1,6 +1,7 @@
-// The strategies of ConfigMaps, Endpoints, Events, Leases and Nodes (upstream
-// pkg/apis/core/validation ValidateConfigMap, ValidateEndpoints,
-// ValidateEventCreate, and pkg/apis/coordination/validation ValidateLease).
+// The strategies of ConfigMaps, Endpoints, Events, Leases, Nodes and
+// ControllerRevisions (upstream pkg/apis/core/validation ValidateConfigMap,
+// ValidateEndpoints, ValidateEventCreate, pkg/apis/coordination/validation
+// ValidateLease, pkg/apis/apps/validation ValidateControllerRevision).
 import { isIP } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { fieldError, isQualifiedName, type FieldError } from '../../proto/index.js';
@@ -127,6 +128,24 @@ export const leaseStrategy: KindStrategy = {
   validateUpdate: validateObjectMetaUpdate,
 };
 
+/** As upstream ValidateControllerRevision and ValidateControllerRevisionUpdate. */
+export const controllerRevisionStrategy: KindStrategy = {
+  tracksGeneration: false,
+  validate(revision) {
+    const errors = validateObjectMeta(revision);
+    if (revision.data === undefined || revision.data === null) errors.push(fieldError.required('data', 'data is mandatory'));
+    const number = revision.revision;
+    if (number !== undefined && !(typeof number === 'number' && Number.isInteger(number) && number >= 0)) {
+      errors.push(fieldError.invalid('revision', number, 'must be greater than or equal to 0'));
+    }
+    return errors;
+  },
+  validateUpdate(revision, old) {
+    const errors = validateObjectMetaUpdate(revision, old);
+    if (!isDeepStrictEqual(revision.data, old.data)) errors.push(fieldError.invalid('data', revision.data, 'field is immutable'));
+    return errors;
+  },
+};
 
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 

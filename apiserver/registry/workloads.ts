@@ -152,8 +152,20 @@ function validateReplicas(replicas: unknown, path: string): FieldError[] {
   return [];
 }
 
-function workloadStrategy(rules: Omit<KindStrategy, 'tracksGeneration' | 'prepareForUpdate' | 'prepareForStatusUpdate'>): KindStrategy {
+function workloadStrategy(rules: Omit<KindStrategy, 'tracksGeneration' | 'prepareForStatusUpdate'>): KindStrategy {
   return { tracksGeneration: true, prepareForUpdate: keepStatus, prepareForStatusUpdate: keepSpec, ...rules };
+}
+
+/**
+ * Upstream keeps a DaemonSet's spec.templateGeneration (of extensions/v1beta1)
+ * in this annotation of the apps/v1 object (apps/v1 conversion), so every
+ * DaemonSet of a real cluster shows it.
+ */
+const TEMPLATE_GENERATION = 'deprecated.daemonset.template.generation';
+
+function setTemplateGeneration(ds: KubeObject, generation: number): void {
+  const meta = (ds.metadata ??= {});
+  meta.annotations = { ...meta.annotations, [TEMPLATE_GENERATION]: String(generation) };
 }
 
 export const daemonSetStrategy = workloadStrategy({
@@ -171,6 +183,14 @@ export const daemonSetStrategy = workloadStrategy({
   },
   prepareForCreate(ds) {
     ds.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0 };
+    setTemplateGeneration(ds, 1);
+  },
+  prepareForUpdate(ds, old) {
+    keepStatus(ds, old);
+    // As upstream: the template generation is the server's, and counts template changes.
+    const previous = Number(old.metadata?.annotations?.[TEMPLATE_GENERATION] ?? 1);
+    const templateChanged = !isDeepStrictEqual((ds.spec as { template?: unknown } | undefined)?.template, (old.spec as { template?: unknown } | undefined)?.template);
+    setTemplateGeneration(ds, templateChanged ? previous + 1 : previous);
   },
   validate(ds) {
     const errors = validateAppsWorkload(ds, 'daemonset');
