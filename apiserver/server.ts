@@ -164,7 +164,12 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const rendering = request.method === 'GET' ? negotiate(request.headers.accept) : 'object';
     reply.code(answer.code).header('Content-Type', 'application/json');
     // As upstream's warning recorder: `Warning: 299 - "unknown field \"spec.foo\""`, one header a warning.
-    if (answer.warnings?.length) reply.header('Warning', answer.warnings.map((text) => `299 - ${JSON.stringify(text)}`));
+    // Added to any deprecation warning already set.
+    if (answer.warnings?.length) {
+      const earlier = reply.getHeader('Warning');
+      const kept = earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
+      reply.header('Warning', [...kept, ...answer.warnings.map((text) => `299 - ${JSON.stringify(text)}`)]);
+    }
     if (rendering === 'table' && answer.objects && request.kube) {
       const table = registry.of(request.kube.resource).strategy.table;
       const meta = answer.listMeta ?? {};
