@@ -17,6 +17,7 @@ import {
 import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
 import { NamespaceLifecycle } from './admission.js';
 import { decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
+import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
 import { applyPatch, PatchError } from './patch/index.js';
 import { sharedObject, timestamp, type ObjectStore } from './registry/object-store.js';
 import type { Registry } from './registry/registry.js';
@@ -34,6 +35,8 @@ export interface Answer {
   /** The objects a Table is made of, when the client asks for one. */
   readonly objects?: readonly KubeObject[];
   readonly listMeta?: ListMeta;
+  /** Warning header texts (unknown fields of a fieldValidation=Warn write). */
+  readonly warnings?: readonly string[];
 }
 
 export interface ListMeta {
@@ -189,13 +192,14 @@ export class RestHandlers {
     if (info.name !== undefined) throw methodNotAllowed();
     const object = decodeObjectBody(body, contentType);
     checkType(info.resource, object);
+    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'));
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
     await this.admission.admitCreate(info, meta.name ?? meta.generateName ?? '');
     const objects = this.registry.of(info.resource);
     objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
     const created = await objects.create(object, { dryRun: isDryRun(query) });
-    return { code: 201, body: withType(info.resource, created), objects: [created] };
+    return { code: 201, body: withType(info.resource, created), objects: [created], warnings };
   }
 
   /** The object's namespace must be the path's (or is taken from it); cluster-scoped objects have none. */
@@ -216,6 +220,7 @@ export class RestHandlers {
     if (info.subresource === 'scale') return this.updateScale(info, object, query);
     if (info.subresource === 'binding') throw methodNotAllowed();
     if (info.subresource === undefined) checkType(info.resource, object);
+    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'UpdateOptions'));
     const meta = (object.metadata ??= {});
     if (meta.name !== undefined && meta.name !== info.name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
@@ -225,7 +230,7 @@ export class RestHandlers {
     const current = await objects.get(info.namespace, info.name!);
     const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
     await this.finishIfDeleted(objects, updated);
-    return { code: 200, body: withType(info.resource, updated), objects: [updated] };
+    return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
   }
 
   /** As upstream: an object marked for deletion whose last finalizer went is deleted. */
@@ -240,6 +245,7 @@ export class RestHandlers {
     const type = mediaType(contentType);
     if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(type);
     const patch = decodeBody(body, contentType);
+    const directive = fieldValidationOf(query.fieldValidation, 'PatchOptions');
     const objects = this.registry.of(info.resource);
     // Retried on a conflict with a concurrent writer unless the patch names a resourceVersion itself.
     for (let attempt = 0; ; attempt++) {
@@ -254,6 +260,8 @@ export class RestHandlers {
         if (error instanceof PatchError) throw patchErrorToStatus(error);
         throw error;
       }
+      const patchText = () => (type === 'application/strategic-merge-patch+json' ? goValueText(patch) : JSON.stringify(patched));
+      const { warnings } = checkPatchedFields(kind, patched, directive, patchText);
       const pinned = patched.metadata?.resourceVersion !== original.metadata?.resourceVersion;
       try {
         if (isScale) return await this.updateScale(info, patched, query, current);
@@ -262,7 +270,7 @@ export class RestHandlers {
         this.placeInNamespace(info, meta);
         const updated = await objects.replace(current, patched, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
         await this.finishIfDeleted(objects, updated);
-        return { code: 200, body: withType(info.resource, updated), objects: [updated] };
+        return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
         const retry = !pinned && attempt < 5 && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
         if (!retry) throw error;

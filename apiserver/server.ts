@@ -12,7 +12,7 @@ import { negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
 import { toApiError } from './errors.js';
 import { ApiMetrics } from './metrics.js';
-import { openApiPlugin } from './openapi.js';
+import { openApiPlugin } from './openapi/index.js';
 import { strategies as defaultStrategies } from './registry/index.js';
 import { Registry } from './registry/registry.js';
 import type { Strategy } from './registry/strategy.js';
@@ -163,6 +163,13 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   function send(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {
     const rendering = request.method === 'GET' ? negotiate(request.headers.accept) : 'object';
     reply.code(answer.code).header('Content-Type', 'application/json');
+    // As upstream's warning recorder: `Warning: 299 - "unknown field \"spec.foo\""`, one header a warning.
+    // Added to any deprecation warning already set.
+    if (answer.warnings?.length) {
+      const earlier = reply.getHeader('Warning');
+      const kept = earlier === undefined ? [] : Array.isArray(earlier) ? earlier : [String(earlier)];
+      reply.header('Warning', [...kept, ...answer.warnings.map((text) => `299 - ${JSON.stringify(text)}`)]);
+    }
     if (rendering === 'table' && answer.objects && request.kube) {
       const table = registry.of(request.kube.resource).strategy.table;
       const meta = answer.listMeta ?? {};
