@@ -13,7 +13,7 @@ import { startControllers, type RunningControllers } from './index.js';
 
 const GRACE_MS = 800;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 8_000): Promise<T> {
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -213,7 +213,7 @@ describe('controllers with --leader-elect', () => {
     const leaderElection = { leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 100 };
     const start = (identity: string) => startControllers({ server: cluster.server.url, leaderElect: true, leaderElection: { ...leaderElection, identity }, nodeMonitorGracePeriodMs: GRACE_MS });
     const a = start('controllers-a');
-    await waitFor('a leads', async () => a.isLeading());
+    await waitFor('a leads', () => a.isLeading());
     const b = start('controllers-b');
     await delay(500);
     assert.equal(b.isLeading(), false);
@@ -224,7 +224,7 @@ describe('controllers with --leader-elect', () => {
     await waitFor('a taints', async () => taintKeys(await getNode(client, 'node-1')).length === 1);
 
     await a.stop();
-    await waitFor('b leads', async () => b.isLeading());
+    await waitFor('b leads', () => b.isLeading());
     assert.equal((await client.resource(kinds.Lease, 'kube-system').get('kube-controller-manager')).spec?.holderIdentity, 'controllers-b');
     await client.resource(kinds.Node).patch('node-2', { spec: { unschedulable: true } });
     await waitFor('b taints', async () => taintKeys(await getNode(client, 'node-2')).length === 1);
