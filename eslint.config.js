@@ -47,6 +47,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ioModules }] },
   },
   {
+    // STYLE.md 4 and 17: the controllers' decision modules do no I/O and may name client/ types only.
+    files: ['controllers/*/plan.ts', 'controllers/nodelifecycle/{health,taints,disruption}.ts', 'controllers/tainteviction/tolerations.ts', 'controllers/runtime/time.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ioModules, message: 'a decision module does no I/O' }, { group: ['**/client/*'], allowTypeImports: true, message: 'a decision module may import client/ types only' }] },
+      ],
+    },
+  },
+  {
     // Command-line entry points, benchmarks and the test runner print to the terminal.
     files: ['scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },

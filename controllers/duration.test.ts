@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseDuration } from './duration.js';
+import { resolveControllerNames, UnknownControllerError } from './registry.js';
+
+describe('flags', () => {
+  test('durations read as Go writes them', () => {
+    assert.equal(parseDuration('15s'), 15_000);
+    assert.equal(parseDuration('1m30s'), 90_000);
+    assert.equal(parseDuration('500ms'), 500);
+    assert.equal(parseDuration('1.5h'), 5_400_000);
+    assert.equal(parseDuration('0'), 0);
+    assert.throws(() => parseDuration('15'), /invalid duration "15"/);
+    assert.throws(() => parseDuration('10x'), RangeError);
+  });
+
+  test('controllers are named short or as upstream, all by default or with *', () => {
+    assert.deepEqual(resolveControllerNames(undefined), ['nodelifecycle', 'tainteviction']);
+    assert.deepEqual(resolveControllerNames(['*']), ['nodelifecycle', 'tainteviction']);
+    assert.deepEqual(resolveControllerNames(['taint-eviction-controller']), ['tainteviction']);
+    assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
+  });
+
+  test('an unknown controller is an error listing the known ones', () => {
+    assert.throws(() => resolveControllerNames(['nodelifecycle', 'daemonset']), (error: unknown) => {
+      assert.ok(error instanceof UnknownControllerError);
+      assert.equal(error.message, 'unknown controller "daemonset"; known controllers: nodelifecycle, tainteviction');
+      return true;
+    });
+  });
+});

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The controllers process (kubelab's kube-controller-manager): parses its
+// flags, starts the controllers (with --leader-elect only while holding the
+// Lease kube-system/kube-controller-manager) and stops them on SIGINT or
+// SIGTERM, releasing the Lease. Everything else lives in start.ts.
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { parseDuration } from './duration.js';
+import { knownControllers } from './registry.js';
+import { startControllers } from './start.js';
+
+const usage = `Usage: controllers --server URL[,URL2] [--controllers ${knownControllers.join(',')}]
+  [--leader-elect] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
+  [--node-monitor-grace-period 20s] [--node-startup-grace-period 1m]`;
+
+function main(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: 'string' },
+      controllers: { type: 'string' },
+      'leader-elect': { type: 'boolean', default: false },
+      'leader-elect-lease-duration': { type: 'string' },
+      'leader-elect-renew-deadline': { type: 'string' },
+      'leader-elect-retry-period': { type: 'string' },
+      'node-monitor-grace-period': { type: 'string' },
+      'node-startup-grace-period': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return;
+  }
+  if (!values.server) throw new Error(`--server is required\n${usage}`);
+  const duration = (flag: keyof typeof values) => {
+    const value = values[flag];
+    return typeof value === 'string' ? parseDuration(value) : undefined;
+  };
+  const log = pino({ name: 'controllers', level: process.env.LOG_LEVEL ?? 'info' });
+  const running = startControllers({
+    server: values.server.split(',').map((s) => s.trim()).filter(Boolean),
+    controllers: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean),
+    logger: log,
+    leaderElect: values['leader-elect'],
+    leaderElection: {
+      leaseDurationMs: duration('leader-elect-lease-duration'),
+      renewDeadlineMs: duration('leader-elect-renew-deadline'),
+      retryPeriodMs: duration('leader-elect-retry-period'),
+    },
+    nodeMonitorGracePeriodMs: duration('node-monitor-grace-period'),
+    nodeStartupGracePeriodMs: duration('node-startup-grace-period'),
+  });
+  log.info({ identity: running.identity, controllers: running.controllers, leaderElect: values['leader-elect'] }, 'controllers process started');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'controllers shutting down');
+    void running.stop().then(
+      () => log.info('controllers stopped'),
+      (error: unknown) => {
+        log.error({ err: error }, 'controllers did not stop cleanly');
+        process.exitCode = 1;
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`controllers: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

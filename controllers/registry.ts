@@ -1,0 +1,46 @@
+// The controllers this process can run, by name (kube-controller-manager's
+// NewControllerDescriptors). A later controller adds one line here.
+import type { Controller, ControllerDeps } from './runtime/controller.js';
+import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
+import { taintEvictionController } from './tainteviction/controller.js';
+
+/** Every controller's options, in one typed object (STYLE.md 16). */
+export interface ControllerOptions {
+  readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
+}
+
+interface ControllerDescriptor {
+  /** The upstream name, also accepted by --controllers. */
+  readonly upstreamName: string;
+  /** Its events' source.component, as upstream. */
+  readonly component: string;
+  readonly make: (deps: ControllerDeps, options: ControllerOptions) => Controller;
+}
+
+export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor>> = {
+  nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
+  tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+};
+
+export const knownControllers = Object.keys(controllerDescriptors);
+
+export class UnknownControllerError extends Error {
+  constructor(readonly names: readonly string[]) {
+    super(`unknown controller${names.length > 1 ? 's' : ''} ${names.map((n) => JSON.stringify(n)).join(', ')}; known controllers: ${knownControllers.join(', ')}`);
+    this.name = 'UnknownControllerError';
+  }
+}
+
+/**
+ * The controllers named (short or upstream names; '*' is all, as upstream's
+ * --controllers; undefined: all), in a stable order; throws
+ * UnknownControllerError listing the known names.
+ */
+export function resolveControllerNames(names: readonly string[] | undefined): string[] {
+  if (names === undefined || names.includes('*')) return [...knownControllers];
+  const byUpstreamName = new Map(Object.entries(controllerDescriptors).map(([short, d]) => [d.upstreamName, short]));
+  const unknown = names.filter((n) => !(n in controllerDescriptors) && !byUpstreamName.has(n));
+  if (unknown.length > 0) throw new UnknownControllerError(unknown);
+  const wanted = new Set(names.map((n) => byUpstreamName.get(n) ?? n));
+  return knownControllers.filter((n) => wanted.has(n));
+}
