@@ -69,9 +69,24 @@ describe('EventRecorder', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
     const recorder = new EventRecorder({ client: new KubeClient({ server: 'http://127.0.0.1:1' }), component: 'tests', logger });
-    assert.doesNotThrow(() => recorder.event({ metadata: { name: 'x', namespace: 'default' } }, 'Normal', 'Tried', 'no server'));
+    assert.doesNotThrow(() => recorder.event({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'default' } }, 'Normal', 'Tried', 'no server'));
     await recorder.flush();
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /event not recorded/);
+  });
+
+  test('eventFor names the kind of an object from a list, which carries none', async () => {
+    const recorder = new EventRecorder({ client, component: 'tests' });
+    await client.resource(kinds.ConfigMap, 'default').create({ metadata: { name: 'listed' } });
+    const [listed] = (await client.resource(kinds.ConfigMap, 'default').list({ fieldSelector: 'metadata.name=listed' })).items;
+    assert.equal(listed!.kind, undefined);
+    recorder.event(listed!, 'Normal', 'Dropped', 'no kind');
+    recorder.eventFor(kinds.ConfigMap, listed!, 'Normal', 'Seen', 'with its kind');
+    await recorder.flush();
+    const events = (await client.resource(kinds.Event, 'default').list({ fieldSelector: 'involvedObject.name=listed' })).items;
+    assert.deepEqual(
+      events.map((e) => [e.reason, e.involvedObject.kind, e.involvedObject.apiVersion]),
+      [['Seen', 'ConfigMap', 'v1']],
+    );
   });
 });

@@ -8,6 +8,7 @@
 import type { Event, ObjectReference } from 'kubernetes-types/core/v1.js';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from './clock.js';
+import { apiVersionOf, type ResourceType } from '../proto/index.js';
 import { isNotFound } from './errors.js';
 import { kinds } from './kinds.js';
 import type { KubeClient, KubeObject } from './rest.js';
@@ -59,8 +60,22 @@ export class EventRecorder {
     this.cacheSize = options.cacheSize ?? eventRecorderDefaults.cacheSize;
   }
 
-  /** Records an event about `object`; returns at once and never throws. */
+  /**
+   * Records an event about `object` of `resource` (whose apiVersion and kind
+   * it names, as client-go fills them from its scheme: objects from lists and
+   * informers carry neither); returns at once and never throws.
+   */
+  eventFor(resource: ResourceType, object: KubeObject, type: EventType, reason: string, message: string): void {
+    this.event({ ...object, apiVersion: apiVersionOf(resource), kind: resource.kind }, type, reason, message);
+  }
+
+  /** Records an event about `object`, which names its apiVersion and kind; returns at once and never throws. */
   event(object: KubeObject, type: EventType, reason: string, message: string): void {
+    if (!object.kind || !object.apiVersion) {
+      // An event without its object's kind never shows in kubectl describe: say so instead.
+      this.log.warn({ reason, object: object.metadata?.name }, 'event about an object without apiVersion and kind: use eventFor()');
+      return;
+    }
     if (this.queued >= this.maxQueued) {
       this.log.warn({ reason, object: object.metadata?.name }, 'event queue full, event dropped');
       return;
