@@ -13,6 +13,8 @@ import { PodLifecycle } from './pod-lifecycle.js';
 import { seededRandom } from './seeded-random.js';
 import { defaultPodStages } from './stages.js';
 
+const NODE_NAME_INDEX = 'nodeName';
+
 export interface RunningKubelets {
   /** Resolves once every node is registered (its Node Ready, its Lease created). */
   readonly ready: Promise<void>;
@@ -25,23 +27,27 @@ export interface RunningKubelets {
 export function startKubelets(options: KubeletOptions): RunningKubelets {
   const clock: Clock = options.clock ?? systemClock;
   const random = options.random ?? seededRandom(options.seed ?? kubeletDefaults.seed);
-  const log: Logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'kubelet-sim' });
-  const client = new KubeClient({
-    server: options.server,
-    userAgent: 'kubelet/v1.32.2 (linux/amd64) kubelab-kubelet-sim',
-    logger: log,
-    fetch: limitedFetch(options.maxInFlight ?? kubeletDefaults.maxInFlight),
-  });
+  const log: Logger = options.logger ?? pino({ level: 'silent' });
+  const maxInFlight = options.maxInFlight ?? kubeletDefaults.maxInFlight;
+  const userAgent = 'kubelet/v1.32.2 (linux/amd64) kubelab-kubelet-sim';
+  const client = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(maxInFlight) });
+  // Events go through a client of their own, with a smaller share of requests: thousands of
+  // start-up events must not hold back the registrations and lease renewals queued behind them.
+  const eventClient = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(Math.max(1, Math.floor(maxInFlight / 4))) });
   const names = new Set(options.nodes.map((n) => n.name));
   if (names.size !== options.nodes.length) throw new TypeError('startKubelets: node names must be unique');
 
   const nodeInformer = new Informer(client.resource(kinds.Node), { clock });
   // One node: its own pods only; many: every bound pod, filtered here.
   const only = options.nodes.length === 1 ? options.nodes[0]!.name : undefined;
-  const podInformer = new Informer(client.resource(kinds.Pod), { clock, fieldSelector: only ? `spec.nodeName=${only}` : 'spec.nodeName!=' });
+  const podInformer = new Informer(client.resource(kinds.Pod), {
+    clock,
+    fieldSelector: only ? `spec.nodeName=${only}` : 'spec.nodeName!=',
+    indexers: { [NODE_NAME_INDEX]: (pod: Pod) => [pod.spec?.nodeName ?? ''] },
+  });
 
   const recorders = new Map<string, EventRecorder>();
-  for (const node of options.nodes) recorders.set(node.name, new EventRecorder({ client, component: 'kubelet', host: node.name, clock, logger: log }));
+  for (const node of options.nodes) recorders.set(node.name, new EventRecorder({ client: eventClient, component: 'kubelet', host: node.name, clock, logger: log }));
 
   const claimedCIDRs = new Set<number>();
   const agents = new Map<string, NodeAgent>();
@@ -69,6 +75,10 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
         leaseDurationSeconds: options.leaseDurationSeconds ?? kubeletDefaults.leaseDurationSeconds,
         nodeStatusReportMs: options.nodeStatusReportMs ?? kubeletDefaults.nodeStatusReportMs,
         nodeEvents: options.nodeEvents ?? kubeletDefaults.nodeEvents,
+        // Pods that arrived before their node was registered are looked at now.
+        onRegistered: (name) => {
+          for (const pod of podInformer.byIndex(NODE_NAME_INDEX, name)) lifecycle.observe(pod);
+        },
       }),
     );
   }
@@ -102,11 +112,10 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
     nodeInformer.start();
     await nodeInformer.waitForSync();
     if (stopped) return;
-    await Promise.all([...agents.values()].map((agent) => agent.start()));
-    log.info({ nodes: agents.size }, 'nodes registered');
     // Pods are looked at once their node is registered; adopted pods keep their state (stages match on it).
     podInformer.start();
-    await podInformer.waitForSync();
+    await Promise.all([...agents.values()].map((agent) => agent.start()));
+    log.info({ nodes: agents.size }, 'nodes registered');
   })();
   ready.catch((error: unknown) => log.error({ err: error }, 'kubelets failed to start'));
 

@@ -30,6 +30,8 @@ export interface NodeAgentDeps {
   readonly leaseDurationSeconds: number;
   readonly nodeStatusReportMs: number;
   readonly nodeEvents: boolean;
+  /** Called after each (re-)registration. */
+  readonly onRegistered: (name: string) => void;
 }
 
 /** What the pod lifecycle needs of a registered node. */
@@ -135,6 +137,7 @@ export class NodeAgent {
     this.registered = { name: this.node.name, hostIP: addressOf(node) ?? internalIP, podCIDR: cidr, podIPs };
     this.log.info({ podCIDR: cidr, fresh }, 'Successfully registered node');
     if (this.deps.nodeEvents) this.recordStartEvents(!wasReady);
+    this.deps.onRegistered(this.node.name);
   }
 
   /** An existing Node: the default labels put back and the status reported now (upstream updateDefaultLabels + syncNodeStatus). */
