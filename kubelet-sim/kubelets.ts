@@ -1,0 +1,135 @@
+// Simulated kubelets in this process: `startKubelets({ server, nodes })`
+// registers each node, heartbeats for it and runs the pods bound to it, with
+// one Node informer and one Pod informer for all of them (a process may host
+// thousands of nodes: one watch each would be thousands of sockets).
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import pino, { type Logger } from 'pino';
+import { EventRecorder, Informer, KubeClient, kinds, systemClock, type Clock } from '../client/index.js';
+import { NodeAgent, type RegisteredNode } from './node-agent.js';
+import { kubeletDefaults, type KubeletOptions } from './options.js';
+import { choosePodCIDR, indexOfPodCIDR } from './pod-cidr.js';
+import { limitedFetch } from './request-limiter.js';
+import { PodLifecycle } from './pod-lifecycle.js';
+import { seededRandom } from './seeded-random.js';
+import { defaultPodStages } from './stages.js';
+
+const NODE_NAME_INDEX = 'nodeName';
+
+export interface RunningKubelets {
+  /** Resolves once every node is registered (its Node Ready, its Lease created). */
+  readonly ready: Promise<void>;
+  /** Names of the nodes registered so far. */
+  registeredNodes(): string[];
+  /** Stops heartbeats, watches and pod work; leaves Nodes, Leases and pods as they are. */
+  stop(): Promise<void>;
+}
+
+export function startKubelets(options: KubeletOptions): RunningKubelets {
+  const clock: Clock = options.clock ?? systemClock;
+  const random = options.random ?? seededRandom(options.seed ?? kubeletDefaults.seed);
+  const log: Logger = options.logger ?? pino({ level: 'silent' });
+  const maxInFlight = options.maxInFlight ?? kubeletDefaults.maxInFlight;
+  const userAgent = 'kubelet/v1.32.2 (linux/amd64) kubelab-kubelet-sim';
+  const client = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(maxInFlight) });
+  // Events go through a client of their own, with a smaller share of requests: thousands of
+  // start-up events must not hold back the registrations and lease renewals queued behind them.
+  const eventClient = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(Math.max(1, Math.floor(maxInFlight / 4))) });
+  const names = new Set(options.nodes.map((n) => n.name));
+  if (names.size !== options.nodes.length) throw new TypeError('startKubelets: node names must be unique');
+
+  const nodeInformer = new Informer(client.resource(kinds.Node), { clock });
+  // One node: its own pods only; many: every bound pod, filtered here.
+  const only = options.nodes.length === 1 ? options.nodes[0]!.name : undefined;
+  const podInformer = new Informer(client.resource(kinds.Pod), {
+    clock,
+    fieldSelector: only ? `spec.nodeName=${only}` : 'spec.nodeName!=',
+    indexers: { [NODE_NAME_INDEX]: (pod: Pod) => [pod.spec?.nodeName ?? ''] },
+  });
+
+  const recorders = new Map<string, EventRecorder>();
+  for (const node of options.nodes) recorders.set(node.name, new EventRecorder({ client: eventClient, component: 'kubelet', host: node.name, clock, logger: log }));
+
+  const claimedCIDRs = new Set<number>();
+  const agents = new Map<string, NodeAgent>();
+  for (const node of options.nodes) {
+    agents.set(
+      node.name,
+      new NodeAgent(node, {
+        client,
+        clock,
+        random,
+        log,
+        recorder: recorders.get(node.name)!,
+        cachedNode: (name) => nodeInformer.get(name),
+        claimPodCIDR: (name) => {
+          const taken = new Set(claimedCIDRs);
+          for (const n of nodeInformer.list()) {
+            const index = indexOfPodCIDR(n.spec?.podCIDR);
+            if (index !== undefined) taken.add(index);
+          }
+          const cidr = choosePodCIDR(name, taken);
+          claimedCIDRs.add(indexOfPodCIDR(cidr)!);
+          return cidr;
+        },
+        leaseRenewMs: options.leaseRenewMs ?? kubeletDefaults.leaseRenewMs,
+        leaseDurationSeconds: options.leaseDurationSeconds ?? kubeletDefaults.leaseDurationSeconds,
+        nodeStatusReportMs: options.nodeStatusReportMs ?? kubeletDefaults.nodeStatusReportMs,
+        nodeEvents: options.nodeEvents ?? kubeletDefaults.nodeEvents,
+        // Pods that arrived before their node was registered are looked at now.
+        onRegistered: (name) => {
+          for (const pod of podInformer.byIndex(NODE_NAME_INDEX, name)) lifecycle.observe(pod);
+        },
+      }),
+    );
+  }
+  const registered = (name: string): RegisteredNode | undefined => (agents.get(name)?.isRegistered ? agents.get(name)?.current : undefined);
+
+  const lifecycle = new PodLifecycle({
+    client,
+    clock,
+    random,
+    log,
+    stages: options.stages ?? defaultPodStages,
+    crashLoopBackOff: { ...kubeletDefaults.crashLoopBackOff, ...options.crashLoopBackOff },
+    imagePullBackOff: { ...kubeletDefaults.imagePullBackOff, ...options.imagePullBackOff },
+    node: registered,
+    recorder: (name) => recorders.get(name),
+    cachedPod: (key) => podInformer.get(key),
+    retryMs: kubeletDefaults.retryMs,
+  });
+
+  nodeInformer.addEventHandler({
+    onDelete: (node: Node) => agents.get(node.metadata?.name ?? '')?.nodeDeleted(node.metadata?.uid),
+  });
+  podInformer.addEventHandler({
+    onAdd: (pod: Pod) => lifecycle.observe(pod),
+    onUpdate: (_old: Pod, pod: Pod) => lifecycle.observe(pod),
+    onDelete: (pod: Pod) => lifecycle.forget(pod),
+  });
+
+  let stopped = false;
+  const ready = (async () => {
+    nodeInformer.start();
+    await nodeInformer.waitForSync();
+    if (stopped) return;
+    // Pods are looked at once their node is registered; adopted pods keep their state (stages match on it).
+    podInformer.start();
+    await Promise.all([...agents.values()].map((agent) => agent.start()));
+    log.info({ nodes: agents.size }, 'nodes registered');
+  })();
+  ready.catch((error: unknown) => log.error({ err: error }, 'kubelets failed to start'));
+
+  return {
+    ready,
+    registeredNodes: () => [...agents.values()].filter((a) => a.isRegistered).map((a) => a.node.name),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const agent of agents.values()) agent.stop();
+      lifecycle.stop();
+      await Promise.all([nodeInformer.stop(), podInformer.stop()]);
+      await Promise.all([...recorders.values()].map((r) => r.flush()));
+    },
+  };
+}
+
