@@ -2,74 +2,52 @@
 // The `kubelab` command. Parses its arguments and runs a subcommand; the
 // work lives in the folders it imports (STYLE.md 16).
 import { parseArgs } from 'node:util';
-import { join, resolve } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import pino from 'pino';
-import { startApiServer } from '../apiserver/index.js';
-import { openStore } from '../store/index.js';
+import { resolve } from 'node:path';
+import { up } from './up.js';
 
 const usage = `Usage: kubelab <command> [options]
 
 Commands:
-  up      start the lab cluster (--data-dir DIR, default .kubelab/; --port, default 6443)
+  up      start the lab cluster: API server, controllers and simulated nodes
+          --data-dir DIR   where the cluster lives (default .kubelab/ here)
+          --port P         the API server's port on 127.0.0.1 (default 6443)
+          --nodes N        how many nodes (default 3; node-1 is the control plane)
+          --fresh          start from an empty cluster
+          --verbose        every process's info logs, not only warnings
   help    show this text
 `;
 
-async function up(argv: string[]): Promise<number> {
+async function runUp(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { 'data-dir': { type: 'string', default: '.kubelab' }, port: { type: 'string', default: '6443' } },
+    options: {
+      'data-dir': { type: 'string', default: '.kubelab' },
+      port: { type: 'string', default: '6443' },
+      nodes: { type: 'string', default: '3' },
+      fresh: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+    },
   });
-  const dataDir = resolve(values['data-dir']);
-  const log = pino({ name: 'kubelab', level: process.env.LOG_LEVEL ?? 'warn' });
-  const storeDir = join(dataDir, 'store');
-  mkdirSync(storeDir, { recursive: true });
-  const store = await openStore({ backend: 'level', dataDir: storeDir, logger: log });
-  const server = await startApiServer({ store, port: Number(values.port), logger: log });
-  const kubeconfig = join(dataDir, 'kubeconfig');
-  writeFileSync(kubeconfig, kubeconfigFor(server.url));
-  console.log(`kubelab: API server at ${server.url} (store in ${storeDir}, revision ${store.revision})`);
-  console.log(`kubelab: for kubectl, run:  export KUBECONFIG=${kubeconfig}`);
-  // Say plainly what is missing rather than pretend to be a whole cluster.
-  console.log('kubelab: controllers and simulated nodes are not built yet: objects are stored and watched, but no pod runs.');
-  console.log('kubelab: Ctrl-C stops the cluster.');
-  await new Promise<void>((resolveStop) => {
-    process.once('SIGINT', resolveStop);
-    process.once('SIGTERM', resolveStop);
+  const port = Number(values.port);
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new Error(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
+  return up({
+    dataDir: resolve(values['data-dir']),
+    port,
+    nodes,
+    fresh: values.fresh,
+    logLevel: process.env.LOG_LEVEL ?? (values.verbose ? 'info' : 'warn'),
+    output: process.stdout,
+    colour: process.stdout.isTTY === true,
   });
-  await server.close();
-  await store.close();
-  console.log('kubelab: stopped');
-  return 0;
-}
-
-function kubeconfigFor(server: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: kubelab',
-    '  cluster:',
-    `    server: ${server}`,
-    'users:',
-    '- name: kubelab-admin',
-    '  user: {}',
-    'contexts:',
-    '- name: kubelab',
-    '  context:',
-    '    cluster: kubelab',
-    '    user: kubelab-admin',
-    '    namespace: default',
-    'current-context: kubelab',
-    '',
-  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'up':
-      return up(rest);
+      return runUp(rest);
     case undefined:
     case 'help':
     case '--help':
