@@ -2,7 +2,9 @@
 // The `kubelab` command. Parses its arguments and runs a subcommand; the
 // work lives in the folders it imports (STYLE.md 16).
 import { parseArgs } from 'node:util';
+import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { up } from './up.js';
 
 const usage = `Usage: kubelab <command> [options]
@@ -14,6 +16,8 @@ Commands:
           --nodes N        how many nodes (default 3; node-1 is the control plane)
           --fresh          start from an empty cluster
           --verbose        every process's info logs, not only warnings
+  kubelet run one simulated node against a running cluster (SCENARIOS.md S4):
+          --server URL --node-name NAME [--node-labels k=v] [--register-with-taints k=v:Effect]
   help    show this text
 `;
 
@@ -43,11 +47,23 @@ async function runUp(argv: string[]): Promise<number> {
   });
 }
 
+/** `kubelab kubelet ...`: the kubelet-sim process with these flags, in the foreground; Ctrl-C stops it. */
+function runKubelet(argv: string[]): Promise<number> {
+  const script = fileURLToPath(new URL('../kubelet-sim/main.js', import.meta.url));
+  const child = spawn(process.execPath, [script, ...argv], { stdio: 'inherit' });
+  // The terminal's Ctrl-C reaches the child too; a SIGTERM to this process is passed on.
+  process.once('SIGTERM', () => child.kill('SIGTERM'));
+  process.once('SIGINT', () => undefined);
+  return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code ?? 0)));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'up':
       return runUp(rest);
+    case 'kubelet':
+      return runKubelet(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { kubeconfigFor } from './kubeconfig.js';
+import { kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 import { logStream, startProcess, stopProcess, type LabProcess } from './processes.js';
 
 export interface UpOptions {
@@ -25,15 +26,6 @@ export interface UpOptions {
 }
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-
-/** The lab's nodes: node-1 runs the control plane (and is tainted so), the others are workers. */
-export function labNodes(count: number): { name: string; args: string[] }[] {
-  return Array.from({ length: count }, (_, i) => {
-    const name = `node-${i + 1}`;
-    const role = i === 0 ? ['--node-labels', 'node-role.kubernetes.io/control-plane=', '--register-with-taints', 'node-role.kubernetes.io/control-plane:NoSchedule'] : [];
-    return { name, args: ['--node-name', name, ...role] };
-  });
-}
 
 async function waitUntil(what: string, deadlineMs: number, check: () => Promise<boolean>, exited: Promise<unknown>): Promise<void> {
   let gone = false;
@@ -88,9 +80,10 @@ export async function up(options: UpOptions): Promise<number> {
     const kubeconfig = join(options.dataDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigFor(url));
     say(`API server ready at ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    running.push(startProcess('controllers', dist('controllers/main.js'), ['--server', url], logs, env));
+    const grace = `${LAB_NODE_MONITOR_GRACE_SECONDS}s`;
+    running.push(startProcess('controllers', dist('controllers/main.js'), ['--server', url, '--node-monitor-grace-period', grace], logs, env));
     const nodes = labNodes(options.nodes);
-    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), ['--server', url, ...node.args], logs, env));
+    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), ['--server', url, ...kubeletArgs(node)], logs, env));
     const names = new Set(nodes.map((n) => n.name));
     let shown = -1;
     const anyExit = Promise.race(running.map((p) => p.exited));
