@@ -182,6 +182,17 @@ describe('create, get, update, delete', () => {
     assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/kept')).status, 200);
   });
 
+  test('a PUT naming another uid is 409 Precondition failed; a PATCH changing the uid is 422, as upstream', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'same-uid' } });
+    const put = await server.call('PUT', '/api/v1/namespaces/default/configmaps/same-uid', { metadata: { name: 'same-uid', uid: 'not-it' }, data: { a: 'b' } });
+    assert.equal(put.status, 409);
+    assert.match(put.body.message, /^Operation cannot be fulfilled on configmaps "same-uid": Precondition failed: UID in precondition: not-it, UID in object meta: [0-9a-f-]{36}$/);
+    const patch = await server.call('PATCH', '/api/v1/namespaces/default/configmaps/same-uid', { metadata: { uid: 'not-it' } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(patch.status, 422);
+    assert.match(patch.body.message, /metadata\.uid: Invalid value: "not-it": field is immutable/);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/same-uid')).body.data, undefined);
+  });
+
   test('an orphaning delete marks the object with the orphan finalizer and answers 202', async () => {
     await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', {
       metadata: { name: 'orphaned' },

@@ -228,6 +228,10 @@ export class RestHandlers {
     meta.name = info.name;
     this.placeInNamespace(info, meta);
     const current = await objects.get(info.namespace, info.name!);
+    // As upstream's DefaultUpdatedObjectInfo: a uid in the body of a PUT is a precondition.
+    if (meta.uid && meta.uid !== current.metadata?.uid) {
+      throw conflict(objects.subject(info.name), `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata?.uid ?? ''}`);
+    }
     const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
     await this.finishIfDeleted(objects, updated);
     return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
