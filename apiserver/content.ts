@@ -8,6 +8,8 @@ import type { KubeObject } from './registry/strategy.js';
 
 export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
+/** Server-side apply's body: a (partial) object in YAML or JSON (apiserver/apply). */
+export const APPLY_PATCH_TYPE = 'application/apply-patch+yaml';
 
 /** The media type of a Content-Type header, lower case, without parameters. */
 export function mediaType(header: string | undefined): string {
@@ -22,14 +24,14 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
   if (type === PROTOBUF && body && body.length > 0) return decodeProtobufObject(body);
   const text = body?.toString('utf8') ?? '';
   if (text.trim() === '') throw badRequest('the body of the request was empty');
-  if (YAML_TYPES.has(type)) {
+  if (YAML_TYPES.has(type) || type === APPLY_PATCH_TYPE) {
     try {
       return parseYaml(text) as unknown;
     } catch (error) {
       throw badRequest(`error converting YAML to JSON: ${(error as Error).message}`);
     }
   }
-  if (type !== '' && type !== 'application/json' && !(PATCH_TYPES as readonly string[]).includes(type) && type !== 'application/apply-patch+yaml') {
+  if (type !== '' && type !== 'application/json' && !(PATCH_TYPES as readonly string[]).includes(type)) {
     throw unsupportedMediaType(type);
   }
   try {

@@ -16,10 +16,11 @@ import {
 } from '../proto/index.js';
 import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
 import { NamespaceLifecycle } from './admission.js';
-import { decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
+import { applyConfig, ApplyConflictError, checkPatchOptions, checkWriteOptions, managerName, trackUpdate } from './apply/index.js';
+import { APPLY_PATCH_TYPE, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
 import { applyPatch, PatchError } from './patch/index.js';
-import { sharedObject, timestamp, type ObjectStore } from './registry/object-store.js';
+import { sharedObject, timestamp, type ObjectStore, type WriteOptions } from './registry/object-store.js';
 import type { Registry } from './registry/registry.js';
 import type { KubeObject } from './registry/strategy.js';
 import type { RequestInfo } from './request-info.js';
@@ -187,9 +188,10 @@ export class RestHandlers {
 
   // --- writes --------------------------------------------------------------
 
-  async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+  async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
     if (info.subresource === 'binding') return this.bind(info, body, contentType);
     if (info.name !== undefined) throw methodNotAllowed();
+    checkWriteOptions('CreateOptions', query.fieldManager);
     const object = decodeObjectBody(body, contentType);
     checkType(info.resource, object);
     const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'));
@@ -198,7 +200,7 @@ export class RestHandlers {
     await this.admission.admitCreate(info, meta.name ?? meta.generateName ?? '');
     const objects = this.registry.of(info.resource);
     objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
-    const created = await objects.create(object, { dryRun: isDryRun(query) });
+    const created = await objects.create(object, this.writeOptions(info, query, userAgent));
     return { code: 201, body: withType(info.resource, created), objects: [created], warnings };
   }
 
@@ -214,7 +216,8 @@ export class RestHandlers {
     meta.namespace = info.namespace;
   }
 
-  async update(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+  async update(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
+    checkWriteOptions('UpdateOptions', query.fieldManager);
     const object = decodeObjectBody(body, contentType);
     const objects = this.registry.of(info.resource);
     if (info.subresource === 'scale') return this.updateScale(info, object, query);
@@ -232,9 +235,19 @@ export class RestHandlers {
     if (meta.uid && meta.uid !== current.metadata?.uid) {
       throw conflict(objects.subject(info.name), `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata?.uid ?? ''}`);
     }
-    const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
+    const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', this.writeOptions(info, query, userAgent));
     await this.finishIfDeleted(objects, updated);
     return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
+  }
+
+  /** dryRun, and the field manager that records the write in metadata.managedFields (apiserver/apply). */
+  private writeOptions(info: RequestInfo, query: Query, userAgent: string | undefined): WriteOptions {
+    const manager = managerName(query.fieldManager, userAgent);
+    const subresource = info.subresource === 'status' ? ('status' as const) : undefined;
+    return {
+      dryRun: isDryRun(query),
+      trackFields: (object, live) => trackUpdate(object, live, { resource: info.resource, subresource, manager, now: timestamp(this.clock.now()) }),
+    };
   }
 
   /** As upstream: an object marked for deletion whose last finalizer went is deleted. */
@@ -245,9 +258,12 @@ export class RestHandlers {
     }
   }
 
-  async patch(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+  async patch(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
     const type = mediaType(contentType);
-    if (!(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(type);
+    const isApply = type === APPLY_PATCH_TYPE;
+    if (!isApply && !(PATCH_TYPES as readonly string[]).includes(type)) throw unsupportedMediaType(type);
+    checkPatchOptions(isApply, query.fieldManager, query.force);
+    if (isApply) return this.apply(info, body, contentType, query);
     const patch = decodeBody(body, contentType);
     const directive = fieldValidationOf(query.fieldValidation, 'PatchOptions');
     const objects = this.registry.of(info.resource);
@@ -272,12 +288,53 @@ export class RestHandlers {
         const meta = (patched.metadata ??= {});
         if (meta.name !== info.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
         this.placeInNamespace(info, meta);
-        const updated = await objects.replace(current, patched, info.subresource === 'status' ? 'status' : 'main', { dryRun: isDryRun(query) });
+        const updated = await objects.replace(current, patched, info.subresource === 'status' ? 'status' : 'main', this.writeOptions(info, query, userAgent));
         await this.finishIfDeleted(objects, updated);
         return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
         const retry = !pinned && attempt < 5 && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
         if (!retry) throw error;
+      }
+    }
+  }
+
+  /**
+   * Server-side apply (upstream handlers/patch.go applyPatcher): the config
+   * merged into the live object by apiserver/apply, which creates it when
+   * absent; retried when a concurrent writer got in first, never on a
+   * conflict between managers.
+   */
+  private async apply(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    if (info.subresource === 'scale') throw unsupportedMediaType(APPLY_PATCH_TYPE);
+    const config = decodeObjectBody(body, contentType);
+    if (config.kind !== info.resource.kind) throw badRequest(`the kind in the data (${String(config.kind ?? '')}) does not match the expected kind (${info.resource.kind})`);
+    const meta = (config.metadata ??= {});
+    if (meta.name !== info.name) throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
+    this.placeInNamespace(info, meta);
+    const directive = fieldValidationOf(query.fieldValidation, 'PatchOptions');
+    const objects = this.registry.of(info.resource);
+    const part = info.subresource === 'status' ? 'status' : 'main';
+    const write = { resource: info.resource, subresource: part === 'status' ? ('status' as const) : undefined, manager: query.fieldManager!, force: query.force === 'true' };
+    for (let attempt = 0; ; attempt++) {
+      const current = await objects.get(info.namespace, info.name!).catch((error: unknown) => {
+        if (part === 'main' && error instanceof ApiError && error.reason === 'NotFound') return undefined;
+        throw error;
+      });
+      const applied = applyConfig(current && withType(info.resource, current), structuredClone(config), { ...write, now: timestamp(this.clock.now()) });
+      const { warnings } = checkPatchedFields(info.resource, applied, directive, () => JSON.stringify(applied));
+      try {
+        if (current === undefined) {
+          await this.admission.admitCreate(info, info.name!);
+          objects.strategy.assignOnCreate?.(applied, this.cache.list(info.resource));
+          const created = await objects.create(applied, { dryRun: isDryRun(query) });
+          return { code: 201, body: withType(info.resource, created), objects: [created], warnings };
+        }
+        const updated = await objects.replace(current, applied, part, { dryRun: isDryRun(query) });
+        await this.finishIfDeleted(objects, updated);
+        return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
+      } catch (error) {
+        const raced = error instanceof ApiError && (error.reason === 'AlreadyExists' || error.reason === 'Conflict') && !(error instanceof ApplyConflictError);
+        if (!raced || attempt >= 5) throw error;
       }
     }
   }

@@ -137,6 +137,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const query = request.query as Query;
     const body = request.body as Buffer | undefined;
     const contentType = request.headers['content-type'];
+    const userAgent = request.headers['user-agent'];
     if (info.resource.verbs.indexOf(info.verb === 'watch' ? 'watch' : info.verb) < 0 && info.subresource === undefined) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
@@ -148,11 +149,11 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       case 'list':
         return send(reply, request, await rest.list(info, query));
       case 'create':
-        return send(reply, request, await rest.create(info, body, contentType, query));
+        return send(reply, request, await rest.create(info, body, contentType, query, userAgent));
       case 'update':
-        return send(reply, request, await rest.update(info, body, contentType, query));
+        return send(reply, request, await rest.update(info, body, contentType, query, userAgent));
       case 'patch':
-        return send(reply, request, await rest.patch(info, body, contentType, query));
+        return send(reply, request, await rest.patch(info, body, contentType, query, userAgent));
       case 'delete':
         return send(reply, request, await rest.delete(info, body, contentType, query));
       case 'deletecollection':

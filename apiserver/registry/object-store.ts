@@ -99,6 +99,13 @@ function withoutType(object: KubeObject): KubeObject {
 export interface WriteOptions {
   /** dryRun=All: validate and answer, store nothing. */
   readonly dryRun?: boolean;
+  /**
+   * Records the write's field manager in metadata.managedFields (apiserver/apply):
+   * called with the defaulted object and the live one (undefined on create),
+   * where upstream's handlers call the field manager, before the strategy's
+   * own changes are validated.
+   */
+  readonly trackFields?: (object: KubeObject, live: KubeObject | undefined) => void;
 }
 
 export class ObjectStore {
@@ -133,6 +140,7 @@ export class ObjectStore {
     const meta = (object.metadata ??= {});
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     this.strategy.defaults?.(object);
+    options.trackFields?.(object, undefined);
     this.strategy.prepareForCreate?.(object);
     this.fillSystemFields(meta);
     if (this.strategy.tracksGeneration) meta.generation = 1;
@@ -205,10 +213,12 @@ export class ObjectStore {
     let errors: FieldError[];
     if (part === 'status') {
       this.keepAllButStatus(object, current);
+      options.trackFields?.(object, current);
       this.strategy.prepareForStatusUpdate?.(object, current);
       errors = [...this.strategy.validate(object), ...(this.strategy.validateStatusUpdate?.(object, current) ?? [])];
     } else {
       this.strategy.defaults?.(object);
+      options.trackFields?.(object, current);
       if (this.resource.subresources.some((s) => s.name === 'status')) {
         if (current.status === undefined) delete object.status;
         else object.status = current.status;
