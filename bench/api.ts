@@ -11,22 +11,20 @@
 // - watch delivery: 1,000 HTTP watches of one namespace while pods are
 //   created there, delay from each create's answer to each delivery.
 // Prints a table, then one JSON line.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { startApiServer, stopChild, type ApiServerProcess } from './apiserver-process.js';
 import { startEtcd, type EtcdServer } from './etcd.js';
-import { closedLoop, fmt, freePort, percentile, type LoopResult } from './load.js';
+import { closedLoop, fmt, percentile, type LoopResult } from './load.js';
 import { luaString, wrkInstalled, wrkPost } from './wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CLIENTS = 64;
 const WATCHERS = 1_000;
 const WATCH_CREATES_PER_SEC = 50;
-const mainPath = fileURLToPath(new URL('../apiserver/main.js', import.meta.url));
 
 
 /** A pod whose JSON is about 1 KiB. */
@@ -79,36 +77,6 @@ async function wrkEtcdPuts(endpoint: string, seconds: number): Promise<LoopResul
   });
   if (result.errors > 0) throw new Error(`wrk: ${result.errors} of ${result.count} etcd puts failed`);
   return result;
-}
-
-async function startApiServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [mainPath, '--port', String(port), '--data-dir', dataDir, '--store', 'level'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the apiserver exited with code ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error('the apiserver did not become ready within 15 s');
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 // node:http with keep-alive: a lighter client than fetch, so the load
@@ -206,7 +174,7 @@ async function measureWatch(url: string): Promise<{ p50Ms: number; p99Ms: number
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kubelab-bench-api-'));
-  let server: { url: string; child: ChildProcess } | undefined;
+  let server: ApiServerProcess | undefined;
   let etcd: EtcdServer | undefined;
   try {
     server = await startApiServer(dataDir);
