@@ -34,3 +34,4 @@ export { ExponentialRateLimiter, exponentialRateLimiterDefaults, type Exponentia
 export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
 export { LeaderElector, leaderElectionDefaults, microTime, type LeaderCallbacks, type LeaderElectionOptions } from './leader-election.js';
 export { EventRecorder, eventRecorderDefaults, referenceTo, type EventRecorderOptions, type EventType } from './events.js';
+export { stopOnSignals } from './shutdown.js';

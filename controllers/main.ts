@@ -5,6 +5,7 @@
 // SIGTERM, releasing the Lease. Everything else lives in start.ts.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { stopOnSignals } from '../client/index.js';
 import { parseDuration } from './duration.js';
 import { knownControllers } from './registry.js';
 import { startControllers } from './start.js';
@@ -53,21 +54,7 @@ function main(argv: string[]): void {
   });
   log.info({ identity: running.identity, controllers: running.controllers, leaderElect: values['leader-elect'] }, 'controllers process started');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'controllers shutting down');
-    void running.stop().then(
-      () => log.info('controllers stopped'),
-      (error: unknown) => {
-        log.error({ err: error }, 'controllers did not stop cleanly');
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(log, 'controllers', () => running.stop());
 }
 
 try {

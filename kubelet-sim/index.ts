@@ -1,5 +1,5 @@
 // kubelet-sim/: simulated node agents (DESIGN.md "Simulated nodes").
-export { startKubelets, type RunningKubelets } from './kubelets.js';
+export { KubeletsStoppedError, startKubelets, type RunningKubelets } from './kubelets.js';
 export { kubeletDefaults, machineDefaults, type BackOffOptions, type KubeletOptions, type NodeTaint, type SimulatedNode } from './options.js';
 export {
   defaultPodStages,

@@ -24,6 +24,13 @@ export interface RunningKubelets {
   stop(): Promise<void>;
 }
 
+/** `ready` rejects with this when the kubelets were stopped before their nodes registered. */
+export class KubeletsStoppedError extends Error {
+  constructor() {
+    super('the kubelets were stopped before their nodes registered');
+  }
+}
+
 export function startKubelets(options: KubeletOptions): RunningKubelets {
   const clock: Clock = options.clock ?? systemClock;
   const random = options.random ?? seededRandom(options.seed ?? kubeletDefaults.seed);
@@ -111,13 +118,15 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
   const ready = (async () => {
     nodeInformer.start();
     await nodeInformer.waitForSync();
-    if (stopped) return;
+    if (stopped) throw new KubeletsStoppedError();
     // Pods are looked at once their node is registered; adopted pods keep their state (stages match on it).
     podInformer.start();
     await Promise.all([...agents.values()].map((agent) => agent.start()));
     log.info({ nodes: agents.size }, 'nodes registered');
   })();
-  ready.catch((error: unknown) => log.error({ err: error }, 'kubelets failed to start'));
+  ready.catch((error: unknown) => {
+    if (!(error instanceof KubeletsStoppedError)) log.error({ err: error }, 'kubelets failed to start');
+  });
 
   return {
     ready,

@@ -4,6 +4,7 @@
 // watches, leaving Nodes, Leases and pods in place, as a stopped kubelet does.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { stopOnSignals } from '../client/index.js';
 import { startKubelets } from './kubelets.js';
 import { kubeletDefaults, type NodeTaint, type SimulatedNode } from './options.js';
 import { defaultPodStages, scaleStageDelays } from './stages.js';
@@ -87,21 +88,8 @@ function main(argv: string[]): void {
     () => undefined,
   );
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'kubelet-sim shutting down (Nodes and pods stay)');
-    void kubelets.stop().then(
-      () => log.info('kubelet-sim stopped'),
-      (error: unknown) => {
-        log.error({ err: error }, 'kubelet-sim did not stop cleanly');
-        process.exitCode = 1;
-      },
-    );
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  // A stopped kubelet leaves its Nodes and pods in place.
+  stopOnSignals(log, 'kubelet-sim', () => kubelets.stop());
 }
 
 try {
