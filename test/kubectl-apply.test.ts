@@ -3,25 +3,18 @@
 // the entries `get --show-managed-fields` shows after every kind of write.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { serverWithKubectl } from './kubectl.js';
+import { podManifest as pod, serverWithKubectl } from './kubectl.js';
 
 const cluster = serverWithKubectl();
 
-const pod = (name: string, image: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  labels:
-    app: web
-spec:
-  containers:
-  - name: nginx
-    image: ${image}
-`;
+/** A FieldsV1 set as JSON: `f:`, `k:`, `v:` and `.` keys down to empty objects. */
+interface FieldsV1 {
+  readonly [key: string]: FieldsV1;
+}
 
-async function managedFields(name: string, kind = 'pod'): Promise<{ manager: string; operation: string; fieldsV1: any }[]> {
+async function managedFields(name: string, kind = 'pod'): Promise<{ manager: string; operation: string; fieldsV1: FieldsV1 }[]> {
   const shown = await cluster.kubectl.run('get', kind, name, '-o', 'json', '--show-managed-fields');
-  return JSON.parse(shown.stdout).metadata.managedFields ?? [];
+  return (JSON.parse(shown.stdout) as { metadata: { managedFields?: { manager: string; operation: string; fieldsV1: FieldsV1 }[] } }).metadata.managedFields ?? [];
 }
 
 describe('kubectl apply --server-side', () => {
@@ -78,6 +71,6 @@ describe('managedFields of other writes', () => {
     assert.equal((await cluster.kubectl.run('apply', '-f', applied)).stdout.trim(), 'pod/csa created');
     const [csa] = await managedFields('csa');
     assert.equal(csa!.manager, 'kubectl-client-side-apply');
-    assert.ok('f:kubectl.kubernetes.io/last-applied-configuration' in csa!.fieldsV1['f:metadata']['f:annotations']);
+    assert.ok('f:kubectl.kubernetes.io/last-applied-configuration' in csa!.fieldsV1['f:metadata']!['f:annotations']!);
   });
 });

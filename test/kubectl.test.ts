@@ -2,21 +2,9 @@
 // tutorials, and the messages a student sees when something is wrong.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { serverWithKubectl } from './kubectl.js';
+import { podManifest, serverWithKubectl } from './kubectl.js';
 
 const cluster = serverWithKubectl();
-
-const podManifest = (name: string) => `apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  labels:
-    app: web
-spec:
-  containers:
-  - name: nginx
-    image: nginx:1.27
-`;
 
 describe('kubectl', () => {
   test('create -f makes the object and get lists it', async () => {

@@ -96,3 +96,16 @@ export function serverWithKubectl(): { server: RunningApiServer; kubectl: Kubect
   });
   return context;
 }
+
+/** The nginx pod of the kubectl tests (label app=web), as a manifest. */
+export const podManifest = (name: string, image = 'nginx:1.27'): string => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels:
+    app: web
+spec:
+  containers:
+  - name: nginx
+    image: ${image}
+`;
