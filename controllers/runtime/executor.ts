@@ -17,6 +17,16 @@ export async function executePlan(plan: Plan, deps: PlanExecutorDeps): Promise<v
     const { apiVersion, kind, namespace, name, uid } = event.regarding;
     deps.recorder.event({ apiVersion, kind, metadata: { namespace, name, uid } }, event.type, event.reason, event.message);
   }
+  for (const action of plan.creates ?? []) {
+    const resource = deps.client.resource<KubeObject>(kinds[action.kind], action.namespace);
+    const created = await resource.create(action.object as KubeObject);
+    deps.log.debug({ kind: action.kind, namespace: action.namespace, name: created.metadata?.name, reason: action.reason }, 'created');
+  }
+  for (const action of plan.bindings ?? []) {
+    const pods = deps.client.resource(kinds.Pod, action.namespace);
+    await pods.bind(action.name, { metadata: { name: action.name, namespace: action.namespace, ...(action.uid ? { uid: action.uid } : {}) }, target: { kind: 'Node', name: action.nodeName } });
+    deps.log.debug({ pod: `${action.namespace}/${action.name}`, node: action.nodeName }, 'bound');
+  }
   for (const action of plan.patches) {
     const resource = deps.client.resource<KubeObject>(kinds[action.kind], action.namespace);
     try {

@@ -36,6 +36,22 @@ export interface EventSubject {
   readonly uid?: string;
 }
 
+/** A create of one object (in `namespace` when the kind is namespaced). */
+export interface CreateAction {
+  readonly kind: KindName;
+  readonly namespace?: string;
+  readonly object: { readonly metadata?: object } & Record<string, unknown>;
+  readonly reason?: string;
+}
+
+/** A POST of pods/<name>/binding: the scheduler's one write (upstream DefaultBinder). */
+export interface BindAction {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly nodeName: string;
+}
+
 export interface EventAction {
   readonly regarding: EventSubject;
   readonly type: EventType;
@@ -44,12 +60,15 @@ export interface EventAction {
 }
 
 /**
- * A controller's decision for one key. Applied in this order: events, patches
- * (in order), deletes (in order); then the key is synced again after
- * `requeueAfterMs`, if given.
+ * A controller's decision for one key. Applied in this order: events, creates,
+ * bindings, patches (in order), deletes (in order); then the key is synced
+ * again after `requeueAfterMs`, if given. Creates and bindings are optional so
+ * that a controller which never makes objects need not mention them.
  */
 export interface Plan {
   readonly events: readonly EventAction[];
+  readonly creates?: readonly CreateAction[];
+  readonly bindings?: readonly BindAction[];
   readonly patches: readonly PatchAction[];
   readonly deletes: readonly DeleteAction[];
   readonly requeueAfterMs?: number;
@@ -67,6 +86,8 @@ export function earliestRequeue(...delays: (number | undefined)[]): number | und
 export function mergePlans(...plans: Plan[]): Plan {
   return {
     events: plans.flatMap((p) => p.events),
+    creates: plans.flatMap((p) => p.creates ?? []),
+    bindings: plans.flatMap((p) => p.bindings ?? []),
     patches: plans.flatMap((p) => p.patches),
     deletes: plans.flatMap((p) => p.deletes),
     requeueAfterMs: earliestRequeue(...plans.map((p) => p.requeueAfterMs)),
