@@ -19,7 +19,7 @@ export async function executePlan(plan: Plan, deps: PlanExecutorDeps): Promise<v
   }
   for (const action of plan.creates ?? []) {
     const resource = deps.client.resource<KubeObject>(kinds[action.kind], action.namespace);
-    const created = await resource.create(action.object as KubeObject);
+    const created = await resource.create(action.object);
     deps.log.debug({ kind: action.kind, namespace: action.namespace, name: created.metadata?.name, reason: action.reason }, 'created');
   }
   for (const action of plan.bindings ?? []) {
