@@ -41,6 +41,8 @@ export interface Cluster {
   stopNode(name: string): Promise<void>;
   /** Starts a stopped node's kubelet again; it takes its Node and pods back. */
   startNode(name: string): Promise<void>;
+  /** Starts the kubelet of a new node, as joining a machine (SCENARIOS.md S4); resolves once it has registered. */
+  addNode(node: SimulatedNode): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const nodes = labNodes(options.nodes ?? 3);
   // One kubelet a node, so that a test can stop and restart one.
   const kubelets = new Map<string, RunningKubelets | undefined>();
+  const added: Record<string, SimulatedNode> = {};
   const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, nodes: [node], logger }));
   for (const node of nodes) startNode(node);
   const client = new KubeClient({ server: server.url, logger });
@@ -88,6 +91,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     throw error;
   }
   const nodeNamed = (name: string) => {
+    if (name in added) return added[name]!;
     const node = nodes.find((n) => n.name === name);
     if (!node) throw new Error(`startCluster: no node ${name} (nodes: ${nodes.map((n) => n.name).join(', ')})`);
     return node;
@@ -96,7 +100,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     url: server.url,
     kubeconfigPath,
     client,
-    nodeNames: nodes.map((n) => n.name),
+    get nodeNames() {
+      return [...nodes, ...Object.values(added)].map((n) => n.name);
+    },
     async stopNode(name) {
       nodeNamed(name);
       await kubelets.get(name)?.stop();
@@ -106,6 +112,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       const node = nodeNamed(name);
       if (kubelets.get(name) === undefined) startNode(node);
       await kubelets.get(name)!.ready;
+    },
+    async addNode(node) {
+      if (nodes.some((n) => n.name === node.name) || node.name in added) throw new Error(`startCluster: node ${node.name} exists already`);
+      added[node.name] = node;
+      startNode(node);
+      await kubelets.get(node.name)!.ready;
     },
     stop,
   };

@@ -68,6 +68,18 @@ describe('startCluster', () => {
     assert.deepEqual(back, { ready: 'True', taints: [] });
   });
 
+  test('a node added later registers and turns Ready, and is among the cluster nodes', async () => {
+    await cluster.addNode({ name: 'node-4', labels: { disk: 'ssd' } });
+    const status = await eventually('node-4 Ready', 10_000, async () => {
+      const ready = await readyStatus(cluster.client, 'node-4');
+      return ready.ready === 'True' ? ready : undefined;
+    });
+    assert.deepEqual(status, { ready: 'True', taints: [] });
+    assert.deepEqual(cluster.nodeNames, ['node-1', 'node-2', 'node-3', 'node-4']);
+    assert.match(await kubectl(cluster, 'get', 'node', '-l', 'disk=ssd', '--no-headers'), /^node-4\s+Ready\s/);
+    await assert.rejects(cluster.addNode({ name: 'node-2' }), /node node-2 exists already/);
+  });
+
   test('two clusters run side by side in one process, each with its own objects', async () => {
     const other = await startCluster({ nodes: 1 });
     try {
