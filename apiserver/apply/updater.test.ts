@@ -6,7 +6,8 @@ import type { Managers } from './managers.js';
 import { encodeManagedFields } from './managers.js';
 import { typeOfKind } from './schema.js';
 import { recordApply, recordUpdate, type Tracked } from './updater.js';
-import { compare, fieldSetOf } from './walk.js';
+import { changedFieldSet, compare, fieldSetOf } from './walk.js';
+import { emptyObjectOf } from './schema.js';
 
 const pods: Tracked = { node: typeOfKind({ group: '', version: 'v1', kind: 'Pod' }), ignored: FieldSet.fromFieldsV1({ 'f:status': {} }) };
 const kubectl = { manager: 'kubectl', apiVersion: 'v1' };
@@ -44,6 +45,45 @@ describe('field sets of objects', () => {
     assert.deepEqual(c.removed.toFieldsV1(), { 'f:metadata': { 'f:labels': { 'f:old': {} } } });
     assert.deepEqual(c.modified.toFieldsV1(), { 'f:spec': { 'f:containers': { 'k:{"name":"nginx"}': { 'f:image': {} } } } });
   });
+});
+
+describe('changed fields in one walk', () => {
+  const full = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', labels: { app: 'web', tier: 'front' }, annotations: { note: 'x' }, ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'rc', uid: 'u' }] },
+    spec: {
+      containers: [
+        { name: 'nginx', image: 'nginx:1.27', ports: [{ containerPort: 80 }, { containerPort: 53, protocol: 'UDP' }], env: [{ name: 'A', value: '1' }], resources: {} },
+        { name: 'log', image: 'busybox', args: ['sh', '-c', 'tail -f /dev/null'] },
+      ],
+      nodeSelector: { disk: 'ssd' },
+      tolerations: [{ key: 'k', operator: 'Exists' }],
+      volumes: [{ name: 'data', emptyDir: {} }],
+      securityContext: {},
+      hostNetwork: false,
+    },
+    status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True' }] },
+  };
+  const edited = structuredClone(full);
+  edited.metadata.labels.tier = 'back';
+  delete (edited.metadata as Record<string, unknown>).annotations;
+  edited.spec.containers[0]!.image = 'nginx:1.28';
+  edited.spec.containers.push({ name: 'sidecar', image: 'envoy', args: [] });
+  edited.spec.hostNetwork = true;
+  const cases: [string, unknown, unknown][] = [
+    ['a create from the empty object', emptyObjectOf(pods.node), full],
+    ['a create from nothing', undefined, full],
+    ['an update changing, adding and removing fields', full, edited],
+    ['an update back', edited, full],
+    ['no change', full, structuredClone(full)],
+  ];
+  for (const [name, lhs, rhs] of cases) {
+    test(`${name}: the same set as compare's added and modified`, () => {
+      const comparison = compare(lhs, rhs, pods.node);
+      assert.deepEqual(changedFieldSet(lhs, rhs, pods.node).toFieldsV1(), comparison.added.union(comparison.modified).toFieldsV1());
+    });
+  }
 });
 
 describe('Update', () => {

@@ -16,7 +16,7 @@ import { ApplyConflictError, type FieldConflict } from './conflict.js';
 import { managerIdentifier, type ManagerEntry, type Managers } from './managers.js';
 import { mergeValues, removeFields } from './merge.js';
 import type { TypeNode } from './schema.js';
-import { compare, fieldSetOf, type Comparison, type Json } from './walk.js';
+import { changedFieldSet, compare, fieldSetOf, type Comparison, type Json } from './walk.js';
 
 /** The manager of a write: who, through which version and subresource. */
 export interface Actor {
@@ -71,11 +71,14 @@ function takeOver(live: Json, next: Json, tracked: Tracked, managers: Managers, 
   return { comparison, conflicts };
 }
 
+const changedFields = (comparison: Comparison) => comparison.modified.union(comparison.added);
+
 /** Managers after an Update by `actor` from live to next (neither carries managedFields). */
 export function recordUpdate(live: Json, next: Json, tracked: Tracked, given: Managers, actor: Actor, now: string): Managers {
   const managers = copyManagers(given);
-  const { comparison } = takeOver(live, next, tracked, managers, undefined, true);
-  const owned = comparison.modified.union(comparison.added).recursiveDifference(tracked.ignored).difference(STRIPPED);
+  // With no managers to take fields from (a create, mostly), only what changed matters.
+  const changed = given.size === 0 ? changedFieldSet(live, next, tracked.node) : changedFields(takeOver(live, next, tracked, managers, undefined, true).comparison);
+  const owned = changed.recursiveDifference(tracked.ignored).difference(STRIPPED);
   if (owned.isEmpty()) return managers;
   // As upstream's managedFieldsUpdater: merged into the manager's earlier entry, whose time moves on.
   const entry: ManagerEntry = { manager: actor.manager, operation: 'Update', apiVersion: actor.apiVersion, ...(actor.subresource ? { subresource: actor.subresource } : {}), fields: owned, time: now };

@@ -91,16 +91,17 @@ export function compare(lhs: Json, rhs: Json, node: TypeNode): Comparison {
 
 const isEmptyValue = (value: unknown) => value === undefined || value === null || (isObject(value) && Object.keys(value).length === 0) || (Array.isArray(value) && value.length === 0);
 
+/** As upstream: an atomic value is a leaf, so are both sides empty or null (keeps null and {} apart), and a value of another shape. */
+function comparedAsLeaf(lhs: Json, rhs: Json, node: TypeNode): boolean {
+  if (node.kind === 'atomic') return true;
+  const container = node.kind === 'struct' || node.kind === 'map' ? isObject : Array.isArray;
+  const wrongShape = (lhs !== undefined && lhs !== null && !container(lhs)) || (rhs !== undefined && rhs !== null && !container(rhs));
+  return wrongShape || (isEmptyValue(lhs) && isEmptyValue(rhs));
+}
+
 /** undefined: absent; null is a value. At least one side is present. */
 function compareValues(lhs: Json, rhs: Json, node: TypeNode, path: PathElement[], out: Comparison): void {
-  let leaf = node.kind === 'atomic';
-  if (!leaf) {
-    const container = node.kind === 'struct' || node.kind === 'map' ? isObject : Array.isArray;
-    // As upstream: both empty or null is a leaf (keeps null and {} apart); a value of another shape too.
-    const wrongShape = (lhs !== undefined && lhs !== null && !container(lhs)) || (rhs !== undefined && rhs !== null && !container(rhs));
-    leaf = wrongShape || (isEmptyValue(lhs) && isEmptyValue(rhs));
-  }
-  if (leaf) {
+  if (comparedAsLeaf(lhs, rhs, node)) {
     if (lhs === undefined) out.added.insert(path);
     else if (rhs === undefined) out.removed.insert(path);
     else if (!isDeepStrictEqual(lhs, rhs)) out.modified.insert(path);
@@ -126,6 +127,39 @@ function compareValues(lhs: Json, rhs: Json, node: TypeNode, path: PathElement[]
   }
   if (lhs === undefined) out.added.insert(path);
   else if (rhs === undefined) out.removed.insert(path);
+}
+
+/**
+ * compare's added and modified fields as one set, in one walk without path
+ * arrays: what an Update with no earlier managers gives its manager (a
+ * create's, mostly), for a fraction of compare's cost.
+ */
+export function changedFieldSet(lhs: Json, rhs: Json, node: TypeNode): FieldSet {
+  const out = new FieldSet();
+  changedInto(lhs, rhs, node, out, undefined);
+  return out;
+}
+
+/** compareValues for the child `element` of `parent` (undefined: the root), recording added and modified only. */
+function changedInto(lhs: Json, rhs: Json, node: TypeNode, parent: FieldSet, element: PathElement | undefined): void {
+  if (comparedAsLeaf(lhs, rhs, node)) {
+    if (element !== undefined && rhs !== undefined && (lhs === undefined || !isDeepStrictEqual(lhs, rhs))) parent.members.add(element);
+    return;
+  }
+  const here = element === undefined ? parent : parent.childFor(element);
+  if (node.kind === 'struct' || node.kind === 'map') {
+    const l = isObject(lhs) ? lhs : {};
+    const r = isObject(rhs) ? rhs : {};
+    for (const key in r) changedInto(l[key], r[key], childOf(node, key).child, here, 'f:' + key);
+  } else if (node.kind === 'listMap' || node.kind === 'set') {
+    const l = indexItems(lhs, node);
+    const r = indexItems(rhs, node);
+    const items: TypeNode = node.kind === 'listMap' ? node.items : { kind: 'atomic' };
+    for (const [itemElement, item] of r) changedInto(l.get(itemElement), item, items, here, itemElement);
+  }
+  if (element === undefined) return;
+  if (here.members.size === 0 && here.children.size === 0) parent.children.delete(element);
+  if (lhs === undefined) parent.members.add(element);
 }
 
 function indexItems(value: Json, node: ListMapNode | { kind: 'set' }): Map<PathElement, Json> {
