@@ -16,14 +16,13 @@
 // BENCH_NODES=1000,5000 picks the sizes; BENCH_CPU_PROF=<dir> writes a
 // --cpu-prof of the apiserver for the largest size. Prints a table, then one
 // JSON line. Every process it starts is stopped by its pid, even on error.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { startApiServer, stopChild } from './apiserver-process.js';
+import { startKubeletSim, type KubeletSimProcess } from './kubelet-sim-process.js';
 import { measureStartCluster, measureUp } from './lab-startup.js';
 import { LeaseRenewer } from './lease-renewals.js';
 import { fmt, percentile } from './load.js';
@@ -49,7 +48,6 @@ const UP_RUNS = 3;
 const NAME_PREFIX = 'sim-';
 
 const targets = { readySec: 30, apiserverCores: 1, upSec: 2, startClusterMs: 300 } as const;
-const kubeletPath = fileURLToPath(new URL('../kubelet-sim/main.js', import.meta.url));
 
 /** Every child this run started, so that an error or Ctrl-C stops them all (by pid). */
 const children = new Set<ChildProcess>();
@@ -116,39 +114,20 @@ async function settle(url: string): Promise<number> {
   return (performance.now() - started) / 1000;
 }
 
-function startKubeletSim(url: string, nodes: number): { child: ChildProcess; logLines: () => number; lastLines: () => string[]; exited: Promise<never> } {
-  const child = spawn(process.execPath, [kubeletPath, '--server', url, '--nodes', String(nodes), '--name-prefix', NAME_PREFIX, '--lease-seconds', String(LEASE_SECONDS)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-  });
-  children.add(child);
-  let count = 0;
-  const last: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      count++;
-      last.push(line);
-      if (last.length > 5) last.shift();
-    });
-  }
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code, signal) => reject(new Error(`kubelet-sim exited (${code ?? signal}):\n${last.join('\n')}`))));
-  exited.catch(() => undefined);
-  return { child, logLines: () => count, lastLines: () => [...last], exited };
-}
-
 async function measureScale(nodes: number, profile: boolean): Promise<ScaleResult> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kubelab-bench-nodes-'));
   const nodeArgs = profile && PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const server = await startApiServer(dataDir, nodeArgs);
   children.add(server.child);
-  let kubelet: ReturnType<typeof startKubeletSim> | undefined;
+  let kubelet: KubeletSimProcess | undefined;
   const renewer = new LeaseRenewer(server.url);
   try {
     await renewer.create('bench-lease-', PROBE_LEASES);
     const idle = (await renewer.renew(IDLE_PROBE_SECONDS, PROBE_TICK_MS, PROBE_PER_TICK)).latenciesMs;
     const watch = await watchReadyNodes(server.url, NAME_PREFIX, nodes);
     const started = performance.now();
-    kubelet = startKubeletSim(server.url, nodes);
+    kubelet = startKubeletSim(server.url, { nodes, namePrefix: NAME_PREFIX, leaseSeconds: LEASE_SECONDS });
+    children.add(kubelet.child);
     const registering = await CpuWindow.open([server.child.pid!, kubelet.child.pid!]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
