@@ -2,11 +2,13 @@
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
+import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
 /** Every controller's options, in one typed object (STYLE.md 16). */
 export interface ControllerOptions {
   readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
+  readonly scheduler?: Partial<SchedulerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -19,6 +21,7 @@ interface ControllerDescriptor {
 
 export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor>> = {
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
+  scheduler: { upstreamName: 'kube-scheduler', component: 'default-scheduler', make: (deps, o) => schedulerController(deps, o.scheduler) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
 };
 
