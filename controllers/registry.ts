@@ -1,12 +1,14 @@
 // The controllers this process can run, by name (kube-controller-manager's
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
+import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
 /** Every controller's options, in one typed object (STYLE.md 16). */
 export interface ControllerOptions {
   readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
+  readonly daemonSet?: Partial<DaemonSetControllerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -20,6 +22,7 @@ interface ControllerDescriptor {
 export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor>> = {
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+  daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);
