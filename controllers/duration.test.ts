@@ -15,16 +15,18 @@ describe('flags', () => {
   });
 
   test('controllers are named short or as upstream, all by default or with *', () => {
-    assert.deepEqual(resolveControllerNames(undefined), ['nodelifecycle', 'tainteviction']);
-    assert.deepEqual(resolveControllerNames(['*']), ['nodelifecycle', 'tainteviction']);
+    assert.deepEqual(resolveControllerNames(undefined), ['nodelifecycle', 'scheduler', 'tainteviction', 'daemonset']);
+    assert.deepEqual(resolveControllerNames(['*']), ['nodelifecycle', 'scheduler', 'tainteviction', 'daemonset']);
+    assert.deepEqual(resolveControllerNames(['daemonset-controller']), ['daemonset']);
+    assert.deepEqual(resolveControllerNames(['kube-scheduler']), ['scheduler']);
     assert.deepEqual(resolveControllerNames(['taint-eviction-controller']), ['tainteviction']);
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {
-    assert.throws(() => resolveControllerNames(['nodelifecycle', 'daemonset']), (error: unknown) => {
+    assert.throws(() => resolveControllerNames(['nodelifecycle', 'replicaset']), (error: unknown) => {
       assert.ok(error instanceof UnknownControllerError);
-      assert.equal(error.message, 'unknown controller "daemonset"; known controllers: nodelifecycle, tainteviction');
+      assert.equal(error.message, 'unknown controller "replicaset"; known controllers: nodelifecycle, scheduler, tainteviction, daemonset');
       return true;
     });
   });

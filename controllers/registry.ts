@@ -1,6 +1,7 @@
 // The controllers this process can run, by name (kube-controller-manager's
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
+import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
@@ -9,6 +10,7 @@ import { taintEvictionController } from './tainteviction/controller.js';
 export interface ControllerOptions {
   readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
   readonly scheduler?: Partial<SchedulerOptions>;
+  readonly daemonSet?: Partial<DaemonSetControllerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -23,6 +25,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
   scheduler: { upstreamName: 'kube-scheduler', component: 'default-scheduler', make: (deps, o) => schedulerController(deps, o.scheduler) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+  daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);

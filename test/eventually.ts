@@ -2,7 +2,7 @@
 // until it answers, or fail naming what did not happen.
 
 /** Resolves with the probe's first answer other than undefined or false; rejects after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
