@@ -1,6 +1,7 @@
 // The controllers this process can run, by name (kube-controller-manager's
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
+import { garbageCollectorController } from './garbagecollector/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
@@ -20,6 +21,7 @@ interface ControllerDescriptor {
 export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor>> = {
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+  garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);
