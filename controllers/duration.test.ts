@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseDuration } from './duration.js';
-import { resolveControllerNames, UnknownControllerError } from './registry.js';
+import { knownControllers, resolveControllerNames, UnknownControllerError } from './registry.js';
 
 describe('flags', () => {
   test('durations read as Go writes them', () => {
@@ -15,16 +15,17 @@ describe('flags', () => {
   });
 
   test('controllers are named short or as upstream, all by default or with *', () => {
-    assert.deepEqual(resolveControllerNames(undefined), ['nodelifecycle', 'tainteviction']);
-    assert.deepEqual(resolveControllerNames(['*']), ['nodelifecycle', 'tainteviction']);
-    assert.deepEqual(resolveControllerNames(['taint-eviction-controller']), ['tainteviction']);
+    assert.deepEqual(knownControllers.slice(0, 5), ['nodelifecycle', 'tainteviction', 'namespace', 'podgc', 'garbagecollector']);
+    assert.deepEqual(resolveControllerNames(undefined), knownControllers);
+    assert.deepEqual(resolveControllerNames(['*']), knownControllers);
+    assert.deepEqual(resolveControllerNames(['taint-eviction-controller', 'garbage-collector-controller', 'pod-garbage-collector']), ['tainteviction', 'podgc', 'garbagecollector']);
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {
-    assert.throws(() => resolveControllerNames(['nodelifecycle', 'daemonset']), (error: unknown) => {
+    assert.throws(() => resolveControllerNames(['nodelifecycle', 'no-such']), (error: unknown) => {
       assert.ok(error instanceof UnknownControllerError);
-      assert.equal(error.message, 'unknown controller "daemonset"; known controllers: nodelifecycle, tainteviction');
+      assert.equal(error.message, `unknown controller "no-such"; known controllers: ${knownControllers.join(', ')}`);
       return true;
     });
   });

@@ -2,12 +2,15 @@
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
+import { namespaceController } from './namespace/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
+import { podGCController, type PodGCOptions } from './podgc/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
 /** Every controller's options, in one typed object (STYLE.md 16). */
 export interface ControllerOptions {
   readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
+  readonly podGC?: Partial<PodGCOptions>;
 }
 
 interface ControllerDescriptor {
@@ -21,6 +24,8 @@ interface ControllerDescriptor {
 export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor>> = {
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+  namespace: { upstreamName: 'namespace-controller', component: 'namespace-controller', make: (deps) => namespaceController(deps) },
+  podgc: { upstreamName: 'pod-garbage-collector', component: 'pod-garbage-collector', make: (deps, o) => podGCController(deps, o.podGC) },
   garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
 };
 
