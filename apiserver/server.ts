@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { ApiError, deprecationWarning, requestEntityTooLarge, resources, type Verb } from '../proto/index.js';
+import { ApiError, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { authenticate, authorize } from './auth.js';
 import { negotiate } from './content.js';
@@ -142,7 +142,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
     const subresource = info.subresource === undefined ? undefined : info.resource.subresources.find((s) => s.name === info.subresource);
-    if (subresource && !subresource.verbs.includes(info.verb as Verb)) {
+    if (subresource && !subresource.verbs.includes(info.verb)) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
     switch (info.verb) {
