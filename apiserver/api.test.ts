@@ -193,13 +193,13 @@ describe('create, get, update, delete', () => {
     assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/same-uid')).body.data, undefined);
   });
 
-  test('an orphaning delete marks the object with the orphan finalizer and answers 202', async () => {
+  test('an orphaning delete marks the object with the orphan finalizer and answers 200 with it, as upstream', async () => {
     await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', {
       metadata: { name: 'orphaned' },
       spec: { replicas: 1, selector: { app: 'o' }, template: { metadata: { labels: { app: 'o' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
     });
     const answer = await server.call('DELETE', '/api/v1/namespaces/default/replicationcontrollers/orphaned', { propagationPolicy: 'Orphan' });
-    assert.equal(answer.status, 202);
+    assert.equal(answer.status, 200);
     assert.deepEqual(answer.body.metadata.finalizers, ['orphan']);
     assert.ok(answer.body.metadata.deletionTimestamp);
     // Removing the last finalizer finishes the deletion.

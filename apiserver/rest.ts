@@ -20,7 +20,8 @@ import { applyConfig, ApplyConflictError, checkPatchOptions, checkWriteOptions, 
 import { APPLY_PATCH_TYPE, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
 import { applyPatch, PatchError } from './patch/index.js';
-import { sharedObject, timestamp, type ObjectStore, type WriteOptions } from './registry/object-store.js';
+import { finalizersForGarbageCollection } from './registry/deletion.js';
+import { sharedObject, timestamp, type ObjectStore, type WriteOptions, type WritePart } from './registry/object-store.js';
 import type { Registry } from './registry/registry.js';
 import type { KubeObject } from './registry/strategy.js';
 import type { RequestInfo } from './request-info.js';
@@ -235,7 +236,7 @@ export class RestHandlers {
     if (meta.uid && meta.uid !== current.metadata?.uid) {
       throw conflict(objects.subject(info.name), `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata?.uid ?? ''}`);
     }
-    const updated = await objects.replace(current, object, info.subresource === 'status' ? 'status' : 'main', this.writeOptions(info, query, userAgent));
+    const updated = await objects.replace(current, object, writePartOf(info.subresource), this.writeOptions(info, query, userAgent));
     await this.finishIfDeleted(objects, updated);
     return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
   }
@@ -253,7 +254,8 @@ export class RestHandlers {
   /** As upstream: an object marked for deletion whose last finalizer went is deleted. */
   private async finishIfDeleted(objects: ObjectStore, object: KubeObject): Promise<void> {
     const meta = object.metadata!;
-    if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
+    const deletable = objects.strategy.deletableAfterUpdate?.(object) ?? true;
+    if (deletable && meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && (meta.deletionGracePeriodSeconds ?? 0) === 0) {
       await objects.remove(object).catch(() => undefined);
     }
   }
@@ -431,28 +433,32 @@ export class RestHandlers {
       const written = isDeepStrictEqual(held, current) ? current : await objects.writeSystem(held);
       return { code: 200, body: withType(resource, written), objects: [written] };
     }
-    const finalizers = new Set(meta.finalizers ?? []);
-    const policy = options.propagationPolicy ?? (options.orphanDependents === true ? 'Orphan' : undefined);
-    if (policy === 'Orphan') finalizers.add('orphan');
-    if (policy === 'Foreground') finalizers.add('foregroundDeletion');
     const grace = objects.strategy.gracefulDeleteSeconds?.(current, options.gracePeriodSeconds) ?? 0;
     const marked = meta.deletionTimestamp !== undefined;
-    if (grace > 0 || finalizers.size > 0) {
+    const now = this.clock.now();
+    // A shorter grace period may cut a running one short, never lengthen it.
+    const remaining = marked ? (Date.parse(meta.deletionTimestamp!) - now) / 1000 : Infinity;
+    // As upstream's BeforeDelete and updateForGracefulDeletionAndFinalizers: while a grace period
+    // runs (and is not cut short) the finalizers stay as they are; otherwise the delete's
+    // propagation policy sets the garbage collector's finalizers.
+    const gracePending = marked && (meta.deletionGracePeriodSeconds ?? 0) > 0 && !(grace < remaining);
+    const gcPolicy = objects.strategy.defaultGarbageCollectionPolicy?.(apiVersionOf(resource)) ?? 'DeleteDependents';
+    const finalizers = gracePending ? (meta.finalizers ?? []) : finalizersForGarbageCollection(meta.finalizers ?? [], options, gcPolicy);
+    if (grace > 0 || finalizers.length > 0) {
       if (options.dryRun) return { code: 200, body: withType(resource, current) };
       const next = structuredClone(current);
       const nextMeta = next.metadata!;
-      const now = this.clock.now();
-      // A shorter grace period may cut a running one short, never lengthen it.
-      const remaining = marked ? (Date.parse(meta.deletionTimestamp!) - now) / 1000 : Infinity;
       if (!marked || grace < remaining) {
         nextMeta.deletionTimestamp = timestamp(now + grace * 1000);
         nextMeta.deletionGracePeriodSeconds = grace;
       }
-      if (finalizers.size > 0) nextMeta.finalizers = [...finalizers];
+      if (finalizers.length > 0) nextMeta.finalizers = finalizers;
+      else delete nextMeta.finalizers;
       const changed = !isDeepStrictEqual(next, current);
       const written = changed ? await objects.writeSystem(next) : current;
-      const pending = policy === 'Orphan' || policy === 'Foreground';
-      return { code: pending ? 202 : 200, body: withType(resource, written), objects: [written] };
+      // As upstream's delete handler: 202 only for a delete left pending that asked orphanDependents=false.
+      const accepted = options.orphanDependents === false;
+      return { code: accepted ? 202 : 200, body: withType(resource, written), objects: [written] };
     }
     if (!options.dryRun) await objects.remove(current);
     return {
@@ -488,13 +494,27 @@ function deleteOptions(body: Buffer | undefined, contentType: string | undefined
     throw new ApiError(422, 'Invalid', `propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan"`);
   }
   const dryRun = fromBody.dryRun ?? (query.dryRun !== undefined ? [query.dryRun] : undefined);
+  const orphanDependents = fromBody.orphanDependents ?? (query.orphanDependents !== undefined ? query.orphanDependents === 'true' : undefined);
+  // As upstream's ValidateDeleteOptions.
+  if (orphanDependents !== undefined && policy !== undefined) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: ${JSON.stringify(policy)}: orphanDependents and deletionPropagation cannot be both set`,
+    );
+  }
   return {
     gracePeriodSeconds: grace,
     propagationPolicy: policy,
-    orphanDependents: (fromBody.orphanDependents ?? (query.orphanDependents !== undefined ? query.orphanDependents === 'true' : undefined)) as boolean | undefined,
+    orphanDependents: orphanDependents as boolean | undefined,
     preconditions: fromBody.preconditions as DeleteOptions['preconditions'],
     dryRun: Array.isArray(dryRun) && dryRun.includes('All'),
   };
+}
+
+/** The part of an object a PUT of this subresource writes. */
+function writePartOf(subresource: string | undefined): WritePart {
+  return subresource === 'status' || subresource === 'finalize' ? subresource : 'main';
 }
 
 function isDryRun(query: Query): boolean {

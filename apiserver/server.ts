@@ -141,6 +141,10 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     if (info.resource.verbs.indexOf(info.verb === 'watch' ? 'watch' : info.verb) < 0 && info.subresource === undefined) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    const subresource = info.subresource === undefined ? undefined : info.resource.subresources.find((s) => s.name === info.subresource);
+    if (subresource && !subresource.verbs.includes(info.verb)) {
+      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
     switch (info.verb) {
       case 'watch':
         return serveWatch(info, query, request, reply);

@@ -10,18 +10,9 @@ import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { KubeClient, kinds, microTime } from '../client/index.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { startControllers, type RunningControllers } from './index.js';
+import { waitFor } from './test-support.js';
 
 const GRACE_MS = 800;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 8_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

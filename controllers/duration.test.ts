@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { parseDuration } from './duration.js';
-import { resolveControllerNames, UnknownControllerError } from './registry.js';
+import { knownControllers, resolveControllerNames, UnknownControllerError } from './registry.js';
 
 describe('flags', () => {
   test('durations read as Go writes them', () => {
@@ -15,18 +15,18 @@ describe('flags', () => {
   });
 
   test('controllers are named short or as upstream, all by default or with *', () => {
-    assert.deepEqual(resolveControllerNames(undefined), ['nodelifecycle', 'scheduler', 'tainteviction', 'daemonset']);
-    assert.deepEqual(resolveControllerNames(['*']), ['nodelifecycle', 'scheduler', 'tainteviction', 'daemonset']);
-    assert.deepEqual(resolveControllerNames(['daemonset-controller']), ['daemonset']);
-    assert.deepEqual(resolveControllerNames(['kube-scheduler']), ['scheduler']);
-    assert.deepEqual(resolveControllerNames(['taint-eviction-controller']), ['tainteviction']);
+    assert.deepEqual(knownControllers, ['nodelifecycle', 'scheduler', 'tainteviction', 'namespace', 'podgc', 'garbagecollector', 'daemonset']);
+    assert.deepEqual(resolveControllerNames(undefined), knownControllers);
+    assert.deepEqual(resolveControllerNames(['*']), knownControllers);
+    assert.deepEqual(resolveControllerNames(['taint-eviction-controller', 'garbage-collector-controller', 'pod-garbage-collector']), ['tainteviction', 'podgc', 'garbagecollector']);
+    assert.deepEqual(resolveControllerNames(['daemonset-controller', 'kube-scheduler']), ['scheduler', 'daemonset']);
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {
-    assert.throws(() => resolveControllerNames(['nodelifecycle', 'replicaset']), (error: unknown) => {
+    assert.throws(() => resolveControllerNames(['nodelifecycle', 'no-such']), (error: unknown) => {
       assert.ok(error instanceof UnknownControllerError);
-      assert.equal(error.message, 'unknown controller "replicaset"; known controllers: nodelifecycle, scheduler, tainteviction, daemonset');
+      assert.equal(error.message, `unknown controller "no-such"; known controllers: ${knownControllers.join(', ')}`);
       return true;
     });
   });

@@ -2,7 +2,10 @@
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
 import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
+import { garbageCollectorController } from './garbagecollector/controller.js';
+import { namespaceController } from './namespace/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
+import { podGCController, type PodGCOptions } from './podgc/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
@@ -11,6 +14,7 @@ export interface ControllerOptions {
   readonly nodeLifecycle?: Partial<NodeLifecycleOptions>;
   readonly scheduler?: Partial<SchedulerOptions>;
   readonly daemonSet?: Partial<DaemonSetControllerOptions>;
+  readonly podGC?: Partial<PodGCOptions>;
 }
 
 interface ControllerDescriptor {
@@ -25,6 +29,9 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   nodelifecycle: { upstreamName: 'node-lifecycle-controller', component: 'node-controller', make: (deps, o) => nodeLifecycleController(deps, o.nodeLifecycle) },
   scheduler: { upstreamName: 'kube-scheduler', component: 'default-scheduler', make: (deps, o) => schedulerController(deps, o.scheduler) },
   tainteviction: { upstreamName: 'taint-eviction-controller', component: 'taint-eviction-controller', make: (deps) => taintEvictionController(deps) },
+  namespace: { upstreamName: 'namespace-controller', component: 'namespace-controller', make: (deps) => namespaceController(deps) },
+  podgc: { upstreamName: 'pod-garbage-collector', component: 'pod-garbage-collector', make: (deps, o) => podGCController(deps, o.podGC) },
+  garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
   daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
 };
 

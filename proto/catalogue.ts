@@ -71,13 +71,15 @@ interface Entry {
   categories?: string[];
   verbs?: readonly Verb[];
   /** Subresource names; their kinds follow from the entry ('status': its own kind). */
-  subresources?: ('status' | 'scale' | 'binding')[];
+  subresources?: ('status' | 'scale' | 'binding' | 'finalize')[];
 }
 
 function resource(e: Entry): ResourceType {
   const subresources = (e.subresources ?? []).map((name): Subresource => {
     if (name === 'status') return status(e.group, e.version, e.kind);
     if (name === 'scale') return scale;
+    // Upstream's namespaces/finalize: a PUT that changes only spec.finalizers (the namespace controller's last step).
+    if (name === 'finalize') return { name: 'finalize', kind: { group: e.group, version: e.version, kind: e.kind }, verbs: ['update'] };
     return { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
   });
   return {
@@ -123,7 +125,7 @@ const current: readonly ResourceType[] = [
     scope: 'Cluster',
     shortNames: ['ns'],
     verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    subresources: ['status'],
+    subresources: ['finalize', 'status'],
   }),
   resource({ group: '', version: 'v1', kind: 'Node', plural: 'nodes', scope: 'Cluster', shortNames: ['no'], subresources: ['status'] }),
   resource({

@@ -67,11 +67,14 @@ function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>)
       found.set(`${collection}/{name}/binding`, { post: { action: 'post', parameters: writes, answers: subKind, takes: subKind } });
       continue;
     }
-    found.set(`${collection}/{name}/${sub.name}`, {
+    const operations: Record<string, Operation> = {
       get: { action: 'get', parameters: [], answers: subKind },
       put: { action: 'put', parameters: writes, answers: subKind, takes: subKind },
       patch: { action: 'patch', parameters: [...writes, FORCE], answers: subKind, takes: `${META}Patch` },
-    });
+    };
+    // Only the verbs the subresource has (namespaces/finalize is a PUT alone).
+    const verbOf = { get: 'get', put: 'update', patch: 'patch' } as const;
+    found.set(`${collection}/{name}/${sub.name}`, Object.fromEntries(Object.entries(operations).filter(([method]) => sub.verbs.includes(verbOf[method as keyof typeof verbOf]))));
   }
   return found;
 }

@@ -2,7 +2,7 @@
 import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
-import { holdNamespaceDeletion } from './deletion.js';
+import { holdNamespaceDeletion, namespaceDeletableAfterUpdate, orphanByDefaultIn } from './deletion.js';
 import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
@@ -29,6 +29,14 @@ function namespaceDefaults(namespace: KubeObject): void {
   meta.labels = { ...meta.labels, 'kubernetes.io/metadata.name': meta.name ?? '' };
 }
 
+/** As upstream's namespace PrepareForUpdate: spec.finalizers change only through namespaces/<name>/finalize. */
+function keepNamespaceFinalizers(namespace: KubeObject, old: KubeObject): void {
+  const finalizers = (old.spec as { finalizers?: string[] } | undefined)?.finalizers;
+  const spec = (namespace.spec ??= {}) as { finalizers?: string[] };
+  if (finalizers === undefined) delete spec.finalizers;
+  else spec.finalizers = finalizers;
+}
+
 /** A field's value as a field selector compares it: a string ("" when absent). */
 const field = (object: KubeObject, path: string): string => {
   let value: unknown = object;
@@ -41,7 +49,13 @@ const field = (object: KubeObject, path: string): string => {
 const kindStrategies: Record<string, KindStrategy> = {
   Namespace: metadataOnly(
     { nameIsLabel: true },
-    { defaults: namespaceDefaults, holdDeletion: holdNamespaceDeletion, selectableFields: (ns) => ({ 'status.phase': field(ns, 'status.phase') }) },
+    {
+      defaults: namespaceDefaults,
+      prepareForUpdate: keepNamespaceFinalizers,
+      holdDeletion: holdNamespaceDeletion,
+      deletableAfterUpdate: namespaceDeletableAfterUpdate,
+      selectableFields: (ns) => ({ 'status.phase': field(ns, 'status.phase') }),
+    },
   ),
   Node: { ...nodeStrategy, selectableFields: (node) => ({ 'spec.unschedulable': String(field(node, 'spec.unschedulable') === 'true') }) },
   Pod: podStrategy,
@@ -68,10 +82,11 @@ const kindStrategies: Record<string, KindStrategy> = {
         ].map((path) => [path, path === 'source' ? field(event, 'source.component') : field(event, path)]),
       ),
   },
-  ReplicationController: replicationControllerStrategy,
+  // As upstream's strategies (DefaultGarbageCollectionPolicy): the versions that orphaned by default still do.
+  ReplicationController: { ...replicationControllerStrategy, defaultGarbageCollectionPolicy: orphanByDefaultIn('v1') },
   ConfigMap: configMapStrategy,
-  DaemonSet: daemonSetStrategy,
-  StatefulSet: statefulSetStrategy,
+  DaemonSet: { ...daemonSetStrategy, defaultGarbageCollectionPolicy: orphanByDefaultIn('extensions/v1beta1', 'apps/v1beta2') },
+  StatefulSet: { ...statefulSetStrategy, defaultGarbageCollectionPolicy: orphanByDefaultIn('apps/v1beta1', 'apps/v1beta2') },
   ControllerRevision: controllerRevisionStrategy,
   Lease: leaseStrategy,
 };

@@ -96,6 +96,9 @@ function withoutType(object: KubeObject): KubeObject {
   return rest;
 }
 
+/** What of an object a write replaces: all a client may change, its status, or a namespace's spec.finalizers. */
+export type WritePart = 'main' | 'status' | 'finalize';
+
 export interface WriteOptions {
   /** dryRun=All: validate and answer, store nothing. */
   readonly dryRun?: boolean;
@@ -194,7 +197,7 @@ export class ObjectStore {
    * Writes `object` over `current`: keeps what the client may not change,
    * validates, then stores guarded by current's modRevision.
    */
-  async replace(current: KubeObject, object: KubeObject, part: 'main' | 'status', options: WriteOptions = {}): Promise<KubeObject> {
+  async replace(current: KubeObject, object: KubeObject, part: WritePart, options: WriteOptions = {}): Promise<KubeObject> {
     this.toStoredVersion(object);
     const meta = (object.metadata ??= {});
     const old = current.metadata!;
@@ -216,6 +219,10 @@ export class ObjectStore {
       options.trackFields?.(object, current);
       this.strategy.prepareForStatusUpdate?.(object, current);
       errors = [...this.strategy.validate(object), ...(this.strategy.validateStatusUpdate?.(object, current) ?? [])];
+    } else if (part === 'finalize') {
+      this.keepAllButSpecFinalizers(object, current);
+      options.trackFields?.(object, current);
+      errors = [...this.strategy.validate(object), ...(this.strategy.validateUpdate?.(object, current) ?? [])];
     } else {
       this.strategy.defaults?.(object);
       options.trackFields?.(object, current);
@@ -237,6 +244,16 @@ export class ObjectStore {
     // whatever the order of the fields the client sent.
     if (options.dryRun || isDeepStrictEqual(withoutType(object), withoutType(current))) return object;
     return this.write(object, encodeObject(object), Number(old.resourceVersion));
+  }
+
+  /** Upstream's namespaces/finalize: only spec.finalizers is taken from the request. */
+  private keepAllButSpecFinalizers(object: KubeObject, current: KubeObject): void {
+    const finalizers = (object.spec as { finalizers?: unknown } | undefined)?.finalizers;
+    for (const field of Object.keys(object)) delete object[field];
+    Object.assign(object, structuredClone(current));
+    const spec = (object.spec ??= {}) as { finalizers?: unknown };
+    if (finalizers === undefined || finalizers === null) delete spec.finalizers;
+    else spec.finalizers = finalizers;
   }
 
   private keepAllButStatus(object: KubeObject, current: KubeObject): void {

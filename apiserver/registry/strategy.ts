@@ -37,6 +37,9 @@ export interface ObjectMetaLike {
   [field: string]: unknown;
 }
 
+/** Upstream rest.GarbageCollectionPolicy (Unsupported: the kind never takes the garbage collector's finalizers). */
+export type GarbageCollectionPolicy = 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
+
 /** A column of a meta.k8s.io/v1 Table (TableColumnDefinition). */
 export interface TableColumn {
   readonly name: string;
@@ -89,6 +92,17 @@ export interface Strategy {
    * kept, or undefined to go on with the generic rules.
    */
   holdDeletion?(object: KubeObject, now: string): KubeObject | undefined;
+  /**
+   * Upstream's DefaultGarbageCollectionPolicy: what a delete that names no
+   * propagationPolicy (nor orphanDependents) does to the object's dependents,
+   * by the apiVersion the request was served in. Absent: DeleteDependents.
+   */
+  defaultGarbageCollectionPolicy?(apiVersion: string): GarbageCollectionPolicy;
+  /**
+   * Upstream's ShouldDeleteDuringUpdate on top of the generic rule (marked,
+   * no finalizers left): a namespace also waits for its spec.finalizers.
+   */
+  deletableAfterUpdate?(object: KubeObject): boolean;
   /** Whether metadata.generation counts spec changes (workloads; not pods or nodes). */
   readonly tracksGeneration: boolean;
   /** The fields a fieldSelector may name, besides metadata.name and metadata.namespace, and their values. */

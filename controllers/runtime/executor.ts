@@ -39,7 +39,8 @@ export async function executePlan(plan: Plan, deps: PlanExecutorDeps): Promise<v
   for (const action of plan.deletes) {
     const resource = deps.client.resource<KubeObject>(kinds[action.kind], action.namespace);
     try {
-      await resource.delete(action.name, action.preconditions ? { preconditions: action.preconditions } : {});
+      const { preconditions, propagationPolicy, gracePeriodSeconds } = action;
+      await resource.delete(action.name, { preconditions, propagationPolicy, gracePeriodSeconds });
       deps.log.debug({ kind: action.kind, namespace: action.namespace, name: action.name, reason: action.reason }, 'deleted');
     } catch (error) {
       if (!isNotFound(error)) throw error;

@@ -24,6 +24,10 @@ export interface DeleteAction {
   readonly namespace?: string;
   readonly name: string;
   readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
+  /** What happens to its dependents (the garbage collector's deletes name it, as upstream's). */
+  readonly propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  /** 0: a force delete (upstream's pod GC). */
+  readonly gracePeriodSeconds?: number;
   readonly reason?: string;
 }
 
