@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { podManifest, serverWithKubectl } from './kubectl.js';
+import { FLUENTD_DAEMONSET } from './manifests.js';
 
 const cluster = serverWithKubectl();
 
@@ -103,24 +104,7 @@ describe('kubectl', () => {
   });
 
   test('apply, get ds, set image and apply again: the DaemonSet of the tutorial', async () => {
-    const manifest = (image: string) => `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: fluentd-elasticsearch
-  namespace: kube-system
-spec:
-  selector:
-    matchLabels:
-      name: fluentd-elasticsearch
-  template:
-    metadata:
-      labels:
-        name: fluentd-elasticsearch
-    spec:
-      containers:
-      - name: fluentd-elasticsearch
-        image: ${image}
-`;
+    const manifest = (image: string) => FLUENTD_DAEMONSET.replace('quay.io/fluentd_elasticsearch/fluentd:v2.5.2', image);
     const first = await cluster.kubectl.manifest('ds.yaml', manifest('fluentd:v2.5.2'));
     assert.equal((await cluster.kubectl.run('apply', '-f', first)).stdout.trim(), 'daemonset.apps/fluentd-elasticsearch created');
     const table = (await cluster.kubectl.run('get', 'ds', '-n', 'kube-system')).stdout.split('\n');

@@ -4,25 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { serverWithKubectl } from './kubectl.js';
+import { NGINX_DAEMONSET_V1BETA1 } from './manifests.js';
 
 const cluster = serverWithKubectl();
 
-const nginxDaemonSet = `apiVersion: extensions/v1beta1
-kind: DaemonSet
-metadata:
-  name: nginx-ds
-spec:
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx
-        ports:
-        - containerPort: 80
-`;
 
 const webStatefulSet = `apiVersion: apps/v1beta1
 kind: StatefulSet
@@ -44,7 +29,7 @@ spec:
 
 describe('old manifests', () => {
   test('an extensions/v1beta1 DaemonSet without a selector is created, with the deprecation warning', async () => {
-    const created = await cluster.kubectl.run('create', '-f', await cluster.kubectl.manifest('nginx-ds.yaml', nginxDaemonSet));
+    const created = await cluster.kubectl.run('create', '-f', await cluster.kubectl.manifest('nginx-ds.yaml', NGINX_DAEMONSET_V1BETA1));
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout.trim(), 'daemonset.extensions/nginx-ds created');
     assert.equal(created.stderr.trim(), 'Warning: extensions/v1beta1 DaemonSet is deprecated in v1.14+, unavailable in v1.16+; use apps/v1 DaemonSet');
