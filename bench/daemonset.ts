@@ -7,17 +7,19 @@
 //   the three processes' CPU meanwhile;
 // - update: from `kubectl set image` with maxUnavailable 10% to every pod
 //   updated and available again;
-// - scheduler throughput: the controllers process stopped, BENCH_PODS
-//   (default 2,000) unscheduled pods created, then a controllers process
-//   running only the scheduler started; pods bound per second between the
-//   first and the last binding, seen on one watch of pods. Upstream's
-//   scheduler_perf floor is 680 pods/s (at 5,000 nodes).
+// - scheduler throughput: the controllers process and kubelet-sim stopped
+//   (as upstream's scheduler_perf, whose nodes have no kubelet: the Nodes
+//   stay, Ready), BENCH_PODS (default 2,000) unscheduled pods created, then
+//   a controllers process running only the scheduler started; pods bound
+//   per second between the first and the last binding, seen on one watch of
+//   pods. Upstream's scheduler_perf floor is 680 pods/s (at 5,000 nodes).
+// BENCH_NODES, BENCH_PODS and BENCH_CPU_PROF (see below) change the run.
 // Prints a table, then one JSON line. Every process it starts is stopped by
 // its pid, even on error.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startApiServer, stopChild } from './apiserver-process.js';
@@ -35,6 +37,8 @@ const TIMEOUT_MS = 300_000;
 const targets = { rolloutSec: 10, schedulerPodsPerSec: 680 } as const;
 const controllersPath = fileURLToPath(new URL('../controllers/main.js', import.meta.url));
 const KUBECTL = process.env.KUBECTL ?? 'kubectl';
+/** BENCH_CPU_PROF=<dir>: a --cpu-prof of each controllers process, to see where a rollout's time goes. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
 
 /** Every child this run started, so that an error or Ctrl-C stops them all (by pid). */
 const children = new Set<ChildProcess>();
@@ -78,7 +82,8 @@ interface DaemonSetStatus {
 }
 
 function startControllers(url: string, only?: string): ChildProcess {
-  const args = [controllersPath, '--server', url, ...(only ? ['--controllers', only] : [])];
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const args = [...profile, controllersPath, '--server', url, ...(only ? ['--controllers', only] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, LOG_LEVEL: 'warn' } });
   children.add(child);
   return child;
@@ -176,6 +181,8 @@ async function run(dir: string): Promise<Result> {
   console.log(`scheduler: ${PODS} pending pods, then a scheduler`);
   await stopChild(controllers);
   children.delete(controllers);
+  await stopChild(kubelet.child);
+  children.delete(kubelet.child);
   await kubectl(kubeconfig, cacheDir, 'create', 'namespace', 'sched');
   await createPods(server.url, 'sched', PODS);
   const bound = new Set<string>();

@@ -48,13 +48,20 @@ function addOrUpdateToleration(tolerations: readonly Toleration[], toleration: T
   return result;
 }
 
-/** upstream NewPod: the pod the DaemonSet would put on `nodeName`, as the placement checks see it. */
-function podFor(ds: DaemonSet, nodeName: string): Pod {
+/**
+ * upstream NewPod, less the node name, which no check below reads: the pod
+ * the DaemonSet would create, as the placement checks see it. One per
+ * template, shared by every node's check (a sync checks every node).
+ */
+const templatePods = new WeakMap<object, Pod>();
+function templatePod(ds: DaemonSet): Pod {
   const spec = ds.spec?.template.spec ?? { containers: [] };
-  return {
-    metadata: { ...ds.spec?.template.metadata, namespace: ds.metadata?.namespace },
-    spec: { ...spec, nodeName, tolerations: daemonPodTolerations(spec) },
-  };
+  let pod = templatePods.get(spec);
+  if (!pod) {
+    pod = { spec: { ...spec, tolerations: daemonPodTolerations(spec) } };
+    templatePods.set(spec, pod);
+  }
+  return pod;
 }
 
 export interface NodeVerdict {
@@ -74,7 +81,7 @@ export function nodeShouldRunDaemonPod(node: Node, ds: DaemonSet): NodeVerdict {
   const name = node.metadata?.name ?? '';
   const templateNodeName = ds.spec?.template.spec?.nodeName;
   if (templateNodeName && templateNodeName !== name) return { shouldRun: false, shouldContinueRunning: false };
-  const pod = podFor(ds, name);
+  const pod = templatePod(ds);
   if (!requiredNodeAffinityMatches(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
   const taints = node.spec?.taints;
   if (findUntoleratedTaint(taints, pod.spec?.tolerations, schedulingEffects)) {

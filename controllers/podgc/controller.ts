@@ -1,7 +1,7 @@
 // The pod garbage collector's wiring (upstream pkg/controller/podgc): one
 // key, a pass over every pod every gcCheckPeriod (20 s, as upstream), and
-// also whenever a Node is deleted or a pod's node or deletion changes, so a
-// lab need not wait for the period. Its memory is the quarantine: since when
+// also whenever a Node is deleted or a pod turns up that the pass could
+// collect, so a lab need not wait for the period. Its memory is the quarantine: since when
 // each missing Node has been missing.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { isNotFound, kinds } from '../../client/index.js';
@@ -44,12 +44,20 @@ export function podGCController(deps: ControllerDeps, options: Partial<PodGCOpti
     name: 'podgc',
     workers: 1,
     watch(enqueue) {
-      const gcInputs = (pod: Pod) => JSON.stringify([pod.spec?.nodeName, pod.metadata?.deletionTimestamp]);
+      // Only a pod this pass could collect wakes it: one on a Node the cache lacks, or unscheduled and being deleted.
+      // (A pass over every pod for each of a rollout's thousands of pod events would cost more than the rollout.)
+      const collectable = (pod: Pod) => {
+        const node = pod.spec?.nodeName;
+        return node ? nodes.get(node) === undefined : pod.metadata?.deletionTimestamp !== undefined;
+      };
+      const gcInputs = (pod: Pod) => `${pod.spec?.nodeName ?? ''} ${pod.metadata?.deletionTimestamp ?? ''}`;
       nodes.addEventHandler({ onDelete: () => enqueue(KEY) });
       pods.addEventHandler({
-        onAdd: () => enqueue(KEY),
+        onAdd: (pod) => {
+          if (collectable(pod)) enqueue(KEY);
+        },
         onUpdate: (old, pod) => {
-          if (gcInputs(old) !== gcInputs(pod)) enqueue(KEY);
+          if (gcInputs(old) !== gcInputs(pod) && collectable(pod)) enqueue(KEY);
         },
       });
       enqueue(KEY);

@@ -66,7 +66,8 @@ export function planPodGC(pods: readonly Pod[], absentNodes: ReadonlySet<string>
     }
     deletes.push({ kind: 'Pod', namespace, name, gracePeriodSeconds: 0, ...(uid ? { preconditions: { uid } } : {}), reason });
   };
-  for (const pod of [...pods].sort((a, b) => podKey(a).localeCompare(podKey(b)))) {
+  const collected = pods.filter((pod) => (pod.spec?.nodeName ? absentNodes.has(pod.spec.nodeName) : pod.metadata?.deletionTimestamp !== undefined));
+  for (const pod of collected.sort((a, b) => (podKey(a) < podKey(b) ? -1 : 1))) {
     const node = pod.spec?.nodeName;
     if (node && absentNodes.has(node)) {
       const condition = { type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastTransitionTime: metaTime(now) };

@@ -2,18 +2,21 @@
 // the controllers process): keys are pods waiting for a node. The
 // NodeInfos follow the informers pod by pod; a decision assumes its pod on
 // the chosen node at once (so the next decision sees the room taken) and the
-// binding is posted meanwhile; a failed binding forgets the assumption and
-// the pod is tried again. Pods no node fits wait, with PodScheduled False
+// binding is posted in the background, as upstream's binding cycle, up to
+// MAX_BINDINGS_IN_FLIGHT at once; a failed binding forgets the assumption
+// and the pod is tried again after a second. Pods no node fits wait, with PodScheduled False
 // and a FailedScheduling event, until a node or a pod on a node changes, or
 // five minutes pass (upstream podMaxInUnschedulablePodsDuration).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, kinds } from '../../client/index.js';
-import type { Controller, ControllerDeps } from '../runtime/controller.js';
+import type { Controller, ControllerDeps, Enqueue } from '../runtime/controller.js';
 import { addUsage, newNodeInfo, podUsage, setNode, type NodeInfo, type PodUsage } from './node-info.js';
 import { schedulePod } from './plan.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 const UNSCHEDULABLE_RETRY_MS = 5 * 60_000;
+const MAX_BINDINGS_IN_FLIGHT = 256;
+const BIND_RETRY_MS = 1_000;
 
 export interface SchedulerOptions {
   /** Tie-breaking among the best nodes (upstream: math/rand). */
@@ -51,7 +54,10 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
   const unschedulable = new Set<string>();
   let nodeOrder: NodeInfo[] | undefined;
   let startIndex = 0;
-  let enqueue: ((key: string) => void) | undefined;
+  let enqueue: Enqueue | undefined;
+  let bindingsInFlight = 0;
+  /** Syncs waiting for a binding to finish, when MAX_BINDINGS_IN_FLIGHT are. */
+  const waitingForRoom: (() => void)[] = [];
 
   function unplace(key: string): void {
     const at = placed.get(key);
@@ -104,6 +110,24 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
     for (const at of placed.values()) if (at.nodeName === name) addUsage(created, at.usage, 1);
   }
 
+  /** Upstream's binding cycle: the DefaultBinder's POST, then the Scheduled event; on failure the pod is forgotten and tried again. */
+  async function bind(key: string, pod: Pod, nodeName: string): Promise<void> {
+    const namespace = pod.metadata?.namespace ?? '';
+    const name = pod.metadata?.name ?? '';
+    try {
+      await deps.client.resource(kinds.Pod, namespace).bind(name, { metadata: { name, namespace, uid: pod.metadata?.uid }, target: { kind: 'Node', name: nodeName } });
+    } catch (error) {
+      unplace(key);
+      // Gone, or bound by someone else: the cache will say so.
+      if (isNotFound(error) || isConflict(error)) return;
+      deps.log.warn({ pod: key, node: nodeName, err: error }, 'binding failed; trying again');
+      enqueue?.after(key, BIND_RETRY_MS);
+      return;
+    }
+    deps.log.debug({ pod: key, node: nodeName }, 'bound');
+    deps.recorder.eventFor(kinds.Pod, pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${nodeName}`);
+  }
+
   return {
     name: 'scheduler',
     workers: 16,
@@ -148,18 +172,12 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
       const name = pod.metadata?.name ?? '';
       if ('nodeName' in decision) {
         place(key, decision.nodeName, usage, true);
-        try {
-          await deps.client.resource(kinds.Pod, namespace).bind(name, {
-            metadata: { name, namespace, uid: pod.metadata?.uid },
-            target: { kind: 'Node', name: decision.nodeName },
-          });
-        } catch (error) {
-          unplace(key);
-          if (isNotFound(error) || isConflict(error)) return; // gone, or bound by someone else: the cache will say
-          throw error;
-        }
-        deps.log.debug({ pod: key, node: decision.nodeName }, 'bound');
-        deps.recorder.eventFor(kinds.Pod, pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${decision.nodeName}`);
+        while (bindingsInFlight >= MAX_BINDINGS_IN_FLIGHT) await new Promise<void>((resolve) => waitingForRoom.push(resolve));
+        bindingsInFlight++;
+        void bind(key, pod, decision.nodeName).finally(() => {
+          bindingsInFlight--;
+          waitingForRoom.shift()?.();
+        });
         return;
       }
       unschedulable.add(key);
