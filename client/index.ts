@@ -35,3 +35,4 @@ export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
 export { LeaderElector, leaderElectionDefaults, microTime, type LeaderCallbacks, type LeaderElectionOptions } from './leader-election.js';
 export { EventRecorder, eventRecorderDefaults, referenceTo, type EventRecorderOptions, type EventType } from './events.js';
 export { stopOnSignals } from './shutdown.js';
+export { httpTransport, type Transport, type TransportInit, type TransportResponse } from './transport.js';

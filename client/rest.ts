@@ -7,6 +7,7 @@ import type { DeleteOptions, ListMeta, ObjectMeta } from 'kubernetes-types/meta/
 import pino, { type Logger } from 'pino';
 import type { ResourceType, Status } from '../proto/index.js';
 import { apiErrorFromResponse, ServerUnreachableError } from './errors.js';
+import { httpTransport, type Transport, type TransportResponse } from './transport.js';
 import type { TypedResource } from './kinds.js';
 import { resourcePath, type ObjectPath } from './paths.js';
 
@@ -28,8 +29,8 @@ export interface KubeClientOptions {
   /** One API server's URL, or several: a request goes to the next when one cannot be reached. */
   readonly server: string | readonly string[];
   readonly userAgent?: string;
-  /** The fetch to use (Node's global one by default, which keeps connections alive). */
-  readonly fetch?: typeof fetch;
+  /** How requests are sent: node:http with keep-alive by default (client/transport.ts); `fetch` fits too. */
+  readonly fetch?: Transport;
   readonly logger?: Logger;
   /** How long one request may take before the next server is tried. */
   readonly requestTimeoutMs?: number;
@@ -75,14 +76,14 @@ export class KubeClient {
   readonly servers: readonly string[];
   readonly log: Logger;
   private current = 0;
-  private readonly fetch: typeof fetch;
+  private readonly fetch: Transport;
   private readonly userAgent: string;
   private readonly requestTimeoutMs: number;
 
   constructor(options: KubeClientOptions) {
     this.servers = (typeof options.server === 'string' ? [options.server] : [...options.server]).map((s) => s.replace(/\/+$/, ''));
     if (this.servers.length === 0) throw new TypeError('KubeClient: at least one server URL is needed');
-    this.fetch = options.fetch ?? fetch;
+    this.fetch = options.fetch ?? httpTransport;
     this.log = options.logger ?? pino({ level: 'silent' });
     this.userAgent = options.userAgent ?? clientDefaults.userAgent;
     this.requestTimeoutMs = options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs;
@@ -127,7 +128,7 @@ export class KubeClient {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.servers.length; attempt++) {
       const server = this.server;
-      let response: Response;
+      let response: TransportResponse;
       try {
         response = await this.fetch(server + path + search, { method, headers, body, signal: AbortSignal.timeout(this.requestTimeoutMs) });
       } catch (error) {

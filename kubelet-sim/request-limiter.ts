@@ -5,7 +5,8 @@
 // callers: each node agent has at most one registration, lease renewal and
 // status report outstanding, each pod at most one write, and the event
 // recorders bound their own queues.
-export function limitedFetch(maxInFlight: number, inner: typeof fetch = fetch): typeof fetch {
+import { httpTransport, type Transport } from '../client/index.js';
+export function limitedFetch(maxInFlight: number, inner: Transport = httpTransport): Transport {
   let running = 0;
   const waiting: (() => void)[] = [];
   const acquire = (): Promise<void> => {
@@ -21,13 +22,13 @@ export function limitedFetch(maxInFlight: number, inner: typeof fetch = fetch): 
     if (next) next();
     else running--;
   };
-  return async (input, init) => {
+  return async (url, init) => {
     await acquire();
     try {
-      const response = await inner(input, init);
+      const response = await inner(url, init);
       // Read the body while holding the slot, so a slow reader cannot pile up open responses.
-      const body = await response.arrayBuffer();
-      return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      const body = await response.text();
+      return { status: response.status, ok: response.ok, text: () => Promise.resolve(body) };
     } finally {
       release();
     }
