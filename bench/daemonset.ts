@@ -113,6 +113,23 @@ async function untilStatus(url: string, what: string, done: (ds: DaemonSetStatus
   throw new Error(`${what}: not within ${TIMEOUT_MS / 1000} s; last status ${JSON.stringify(last?.status)}`);
 }
 
+/** When each pod of the default namespace was first seen, bound and Ready, from one watch. */
+async function watchPodStages(url: string) {
+  const created = new Map<string, number>();
+  const bound = new Map<string, number>();
+  const ready = new Map<string, number>();
+  type PodShape = { metadata?: { name?: string }; spec?: { nodeName?: string }; status?: { conditions?: { type: string; status: string }[] } };
+  const watch = await watchEvents<PodShape>(url, '/api/v1/namespaces/default/pods', (event) => {
+    const name = event.object.metadata?.name;
+    if (!name || event.type === 'DELETED') return;
+    const now = performance.now();
+    if (!created.has(name)) created.set(name, now);
+    if (event.object.spec?.nodeName && !bound.has(name)) bound.set(name, now);
+    if (!ready.has(name) && event.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.set(name, now);
+  });
+  return { watch, created, bound, ready };
+}
+
 /** Creates `count` unscheduled pods in `namespace`, 32 at a time. */
 async function createPods(url: string, namespace: string, count: number): Promise<void> {
   let next = 0;
@@ -131,6 +148,8 @@ interface Result {
   nodesReadySec: number;
   rolloutSec: number;
   rolloutCores: number[];
+  /** When the last pod was created, bound and Ready, from the apply. */
+  rolloutStages: { createdSec: number; boundSec: number; readySec: number };
   updateSec: number;
   schedulerPodsPerSec: number;
   schedulerSec: number;
@@ -159,12 +178,16 @@ async function run(dir: string): Promise<Result> {
   await writeFile(manifest, daemonSet('busybox:1.36'));
 
   console.log(`rollout: kubectl apply of a DaemonSet on ${NODES} nodes`);
+  const stages = await watchPodStages(server.url);
   const cpu = await CpuWindow.open([server.child.pid!, controllers.pid!, kubelet.child.pid!]);
   const applied = performance.now();
   await kubectl(kubeconfig, cacheDir, 'apply', '-f', manifest);
   const rolledOut = await untilStatus(server.url, 'rollout', (ds) => ds.status?.desiredNumberScheduled === NODES && ds.status.numberReady === NODES && ds.status.numberAvailable === NODES);
   const rolloutCores = await cpu.cores();
+  stages.watch.close();
   const rolloutSec = (rolledOut - applied) / 1000;
+  const lastAt = (times: Map<string, number>) => (Math.max(...times.values()) - applied) / 1000;
+  const rolloutStages = { createdSec: lastAt(stages.created), boundSec: lastAt(stages.bound), readySec: lastAt(stages.ready) };
   console.log(`rolled out in ${rolloutSec.toFixed(1)} s`);
 
   console.log('update: kubectl set image, maxUnavailable 10%');
@@ -210,6 +233,7 @@ async function run(dir: string): Promise<Result> {
     nodesReadySec,
     rolloutSec,
     rolloutCores,
+    rolloutStages,
     updateSec,
     schedulerPodsPerSec: (PODS - 1) / schedulerSec,
     schedulerSec,
@@ -224,6 +248,7 @@ function printTable(r: Result): void {
   const rows: [string, string, string][] = [
     [`${NODES} nodes Ready, s`, fmt(r.nodesReadySec, 1), ''],
     ['rollout: apply to all pods Ready, s', fmt(r.rolloutSec, 1), `<= ${targets.rolloutSec} s: ${verdict(r.rolloutSec <= targets.rolloutSec)}`],
+    ['  last pod created / bound / Ready, s after the apply', [r.rolloutStages.createdSec, r.rolloutStages.boundSec, r.rolloutStages.readySec].map((t) => fmt(t, 1)).join(' / '), ''],
     ['  CPU meanwhile: apiserver / controllers / kubelet-sim, cores', r.rolloutCores.map((c) => fmt(c, 2)).join(' / '), ''],
     ['update: set image to all updated and available (maxUnavailable 10%), s', fmt(r.updateSec, 1), ''],
     [`scheduler: ${PODS} pods bound, first to last binding, s`, fmt(r.schedulerSec, 2), ''],
@@ -254,6 +279,7 @@ async function main(): Promise<void> {
         schedulerPods: PODS,
         nodesReadySec: round(result.nodesReadySec, 2),
         rolloutCores: result.rolloutCores.map((c) => round(c, 2)),
+        rolloutStagesSec: Object.fromEntries(Object.entries(result.rolloutStages).map(([k, v]) => [k, round(v, 2)])),
         cores: cpus().length,
         loadavg: [...loadBefore, ...loadavg()].map((l) => round(l, 2)),
       }),
