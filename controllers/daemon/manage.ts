@@ -90,11 +90,12 @@ export function planManage(state: DaemonSetState): NodeActions {
     if (decision.backoff) actions.backoff.set(...decision.backoff);
     if (decision.requeueAfterMs !== undefined) requeues.push(decision.requeueAfterMs);
   }
-  // upstream getUnscheduledPodsWithoutNode deletes the unbound pods of a gone
-  // node; kubelab has no pod GC controller, so its bound pods go too.
+  // upstream getUnscheduledPodsWithoutNode: the unbound pods made for a gone
+  // node are deleted (no scheduler will ever bind them); bound ones are the
+  // pod garbage collector's (controllers/podgc), as upstream.
   const nodeNames = new Set(state.nodes.map((n) => n.metadata?.name ?? ''));
   for (const [nodeName, pods] of state.podsByNode) {
-    if (!nodeNames.has(nodeName)) actions.podsToDelete.push(...pods.filter((p) => !isTerminating(p)));
+    if (!nodeNames.has(nodeName)) actions.podsToDelete.push(...pods.filter((p) => !isTerminating(p) && !p.spec?.nodeName));
   }
   return requeues.length > 0 ? { ...actions, requeueAfterMs: Math.min(...requeues) } : actions;
 }

@@ -30,8 +30,9 @@ describe('manage (upstream podsShouldBeOnNode)', () => {
     assert.deepEqual(names(plan.podsToDelete), ['b']);
   });
 
-  test('pods of a node that no longer exists are deleted', () => {
-    assert.deepEqual(names(planManage(stateOf(daemonSet(), [daemonPod('a', 'node-2'), daemonPod('b', 'node-3'), daemonPod('gone', 'node-9')])).podsToDelete), ['gone']);
+  test('unbound pods made for a node that no longer exists are deleted; bound ones are left to the pod GC', () => {
+    const pods = [daemonPod('a', 'node-2'), daemonPod('b', 'node-3'), daemonPod('unbound', 'node-9', { bound: false }), daemonPod('bound', 'node-8')];
+    assert.deepEqual(names(planManage(stateOf(daemonSet(), pods)).podsToDelete), ['unbound']);
   });
 
   test('extra pods on a node: all but the oldest go (no surge)', () => {
