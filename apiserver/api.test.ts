@@ -88,6 +88,12 @@ describe('create, get, update, delete', () => {
     assert.equal(got.status, 200);
     assert.equal(got.body.kind, 'Pod');
     assert.equal(got.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+    // The answer to a write is the object as stored (sent from the stored JSON), the same a get answers.
+    assert.deepEqual(created.body, got.body);
+    const updated = await server.call('PUT', '/api/v1/namespaces/default/pods/crud-1', { ...got.body, metadata: { ...got.body.metadata, labels: { app: 'crud' } } });
+    assert.equal(updated.status, 200);
+    assert.notEqual(updated.body.metadata.resourceVersion, got.body.metadata.resourceVersion);
+    assert.deepEqual(updated.body, (await server.call('GET', '/api/v1/namespaces/default/pods/crud-1')).body);
   });
 
   test('creating a name that exists is 409 AlreadyExists with upstream Status', async () => {

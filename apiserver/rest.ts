@@ -21,7 +21,7 @@ import { APPLY_PATCH_TYPE, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES,
 import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
 import { applyPatch, PatchError } from './patch/index.js';
 import { finalizersForGarbageCollection } from './registry/deletion.js';
-import { sharedObject, timestamp, type ObjectStore, type WriteOptions, type WritePart } from './registry/object-store.js';
+import { sharedObject, timestamp, writtenJson, type ObjectStore, type WriteOptions, type WritePart } from './registry/object-store.js';
 import type { Registry } from './registry/registry.js';
 import type { KubeObject } from './registry/strategy.js';
 import type { RequestInfo } from './request-info.js';
@@ -34,6 +34,8 @@ export type Query = Record<string, string | undefined>;
 export interface Answer {
   readonly code: number;
   readonly body: Record<string, unknown>;
+  /** The body already encoded (the JSON this server stored for a write, with its resourceVersion): sent instead of encoding `body`. */
+  readonly json?: string;
   /** The objects a Table is made of, when the client asks for one. */
   readonly objects?: readonly KubeObject[];
   readonly listMeta?: ListMeta;
@@ -202,7 +204,7 @@ export class RestHandlers {
     const objects = this.registry.of(info.resource);
     objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
     const created = await objects.create(object, this.writeOptions(info, query, userAgent));
-    return { code: 201, body: withType(info.resource, created), objects: [created], warnings };
+    return { code: 201, body: withType(info.resource, created), json: answerJson(info.resource, created), objects: [created], warnings };
   }
 
   /** The object's namespace must be the path's (or is taken from it); cluster-scoped objects have none. */
@@ -238,7 +240,7 @@ export class RestHandlers {
     }
     const updated = await objects.replace(current, object, writePartOf(info.subresource), this.writeOptions(info, query, userAgent));
     await this.finishIfDeleted(objects, updated);
-    return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
+    return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
   }
 
   /** dryRun, and the field manager that records the write in metadata.managedFields (apiserver/apply). */
@@ -292,7 +294,7 @@ export class RestHandlers {
         this.placeInNamespace(info, meta);
         const updated = await objects.replace(current, patched, info.subresource === 'status' ? 'status' : 'main', this.writeOptions(info, query, userAgent));
         await this.finishIfDeleted(objects, updated);
-        return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
+        return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
         const retry = !pinned && attempt < 5 && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
         if (!retry) throw error;
@@ -329,11 +331,11 @@ export class RestHandlers {
           await this.admission.admitCreate(info, info.name!);
           objects.strategy.assignOnCreate?.(applied, this.cache.list(info.resource));
           const created = await objects.create(applied, { dryRun: isDryRun(query) });
-          return { code: 201, body: withType(info.resource, created), objects: [created], warnings };
+          return { code: 201, body: withType(info.resource, created), json: answerJson(info.resource, created), objects: [created], warnings };
         }
         const updated = await objects.replace(current, applied, part, { dryRun: isDryRun(query) });
         await this.finishIfDeleted(objects, updated);
-        return { code: 200, body: withType(info.resource, updated), objects: [updated], warnings };
+        return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
         const raced = error instanceof ApiError && (error.reason === 'AlreadyExists' || error.reason === 'Conflict') && !(error instanceof ApplyConflictError);
         if (!raced || attempt >= 5) throw error;
@@ -548,6 +550,11 @@ function decodeContinue(token: string): { rv: number; start: string } {
     // falls through to the error below
   }
   throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+/** The stored JSON of an object just written, when it is also the answer: stored as the version served. */
+function answerJson(resource: ResourceType, object: KubeObject): string | undefined {
+  return object.apiVersion === apiVersionOf(resource) && object.kind === resource.kind ? writtenJson(object) : undefined;
 }
 
 /** The object as the API answers it: with its apiVersion and kind. */

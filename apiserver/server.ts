@@ -181,7 +181,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       const include = includeObjectOf((request.query as Query).includeObject);
       return reply.send(toTable(table, answer.objects, meta, include, new Date(clock.now())));
     }
-    return reply.send(answer.body);
+    return reply.send(answer.json ?? answer.body);
   }
 
   async function serveWatch(info: RequestInfo, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {

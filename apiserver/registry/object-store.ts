@@ -53,11 +53,23 @@ export function sharedObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeO
   return object;
 }
 
-/** The bytes stored for an object: its JSON without resourceVersion. The object must not change afterwards. */
+/** The JSON this server stored for an object it wrote, by the object: the answer to the write is made from it. */
+const encodedTexts = new WeakMap<KubeObject, string>();
+
+const METADATA_PREFIX = '{"metadata":{';
+
+/**
+ * The bytes stored for an object: its JSON without resourceVersion, metadata
+ * first (so an answer can put the resourceVersion in without encoding the
+ * object again). The object must not change afterwards.
+ */
 export function encodeObject(object: KubeObject): Uint8Array {
   const { resourceVersion: _dropped, ...metadata } = object.metadata ?? {};
-  const bytes = encoder.encode(JSON.stringify({ ...object, metadata }));
+  const { metadata: _replaced, ...rest } = object;
+  const text = JSON.stringify({ metadata, ...rest });
+  const bytes = encoder.encode(text);
   encodedObjects.set(bytes, object);
+  encodedTexts.set(object, text);
   return bytes;
 }
 
@@ -98,6 +110,20 @@ function withoutType(object: KubeObject): KubeObject {
 
 /** What of an object a write replaces: all a client may change, its status, or a namespace's spec.finalizers. */
 export type WritePart = 'main' | 'status' | 'finalize';
+
+/**
+ * The JSON of an object this server has just written, with its
+ * resourceVersion, made from the stored text instead of encoding the object
+ * again; undefined when this server did not encode it.
+ */
+export function writtenJson(object: KubeObject): string | undefined {
+  const text = encodedTexts.get(object);
+  const resourceVersion = object.metadata?.resourceVersion;
+  if (text === undefined || resourceVersion === undefined || !text.startsWith(METADATA_PREFIX)) return undefined;
+  const field = `"resourceVersion":${JSON.stringify(resourceVersion)}`;
+  const rest = text.slice(METADATA_PREFIX.length);
+  return METADATA_PREFIX + field + (rest.startsWith('}') ? '' : ',') + rest;
+}
 
 export interface WriteOptions {
   /** dryRun=All: validate and answer, store nothing. */
