@@ -130,23 +130,31 @@ export class FieldSet {
 }
 
 function fieldsOf(set: FieldSet, self: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
   const elements = [...set.members];
-  for (const element of set.children.keys()) if (!set.members.has(element)) elements.push(element);
-  elements.sort(compareElements);
-  let written = false;
+  let onlyFields = elements.every(isField);
+  for (const element of set.children.keys()) {
+    if (set.members.has(element)) continue;
+    elements.push(element);
+    onlyFields &&= isField(element);
+  }
+  // Struct fields and map keys alone (most levels) sort as plain strings, compareElements' own rule for them.
+  if (onlyFields) elements.sort();
+  else elements.sort(compareElements);
+  const written: [PathElement, Record<string, unknown>][] = [];
   for (const element of elements) {
     const child = set.children.get(element);
     const isMember = set.members.has(element);
     const below = child ? fieldsOf(child, isMember) : undefined;
     // A child with nothing in it is no path: written only when the element is a member itself.
-    if (below && Object.keys(below).length > (isMember ? 1 : 0)) out[element] = below;
-    else if (isMember) out[element] = {};
-    else continue;
-    written = true;
+    if (below && Object.keys(below).length > (isMember ? 1 : 0)) written.push([element, below]);
+    else if (isMember) written.push([element, {}]);
   }
-  return self && written ? { '.': {}, ...out } : out;
+  const out: Record<string, unknown> = self && written.length > 0 ? { '.': {} } : {};
+  for (const [element, below] of written) out[element] = below;
+  return out;
 }
+
+const isField = (element: PathElement) => element.charCodeAt(0) === 102 && element.charCodeAt(1) === 58; // 'f:'
 
 function readFields(value: unknown, into: FieldSet): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FieldsV1Error('expected an object');
