@@ -1,12 +1,14 @@
 // Protobuf request bodies (upstream's application/vnd.kubernetes.protobuf):
-// kubectl's typed-client commands, such as `kubectl create namespace` and
-// `kubectl create configmap`, send their object this way. A body is the magic
+// kubectl's typed-client commands, such as `kubectl create namespace`,
+// `kubectl create configmap` and `kubectl create service`, send their object
+// this way. A body is the magic
 // "k8s\0", then a runtime.Unknown holding the object's TypeMeta and its
 // protobuf bytes. The wire format is read with protobufjs; the message
 // layouts are those of k8s.io/api's generated.proto for the kinds below.
 //
-// Not built yet: the other kinds (their bodies get a 415 that says so), and
-// protobuf answers (kubelab always answers JSON, which every client accepts).
+// Not built yet: kinds other than Namespace, ConfigMap and Service (their
+// bodies get a 415 that says so), and protobuf answers (kubelab always
+// answers JSON, which every client accepts).
 import protobuf from 'protobufjs';
 import { ApiError, badRequest } from '../proto/index.js';
 import type { KubeObject } from './registry/strategy.js';
@@ -46,6 +48,46 @@ const descriptor: Record<string, unknown> = {
     },
     NamespaceSpec: { fields: { finalizers: { rule: 'repeated', type: 'string', id: 1 } } },
     Namespace: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'NamespaceSpec', id: 2 } } },
+    // k8s.io/apimachinery intstr: type 0 is an int, 1 a string.
+    IntOrString: { fields: { type: { type: 'int64', id: 1 }, intVal: { type: 'int32', id: 2 }, strVal: { type: 'string', id: 3 } } },
+    ServicePort: {
+      fields: {
+        name: { type: 'string', id: 1 },
+        protocol: { type: 'string', id: 2 },
+        port: { type: 'int32', id: 3 },
+        targetPort: { type: 'IntOrString', id: 4 },
+        nodePort: { type: 'int32', id: 5 },
+        appProtocol: { type: 'string', id: 6 },
+      },
+    },
+    ClientIPConfig: { fields: { timeoutSeconds: { type: 'int32', id: 1 } } },
+    SessionAffinityConfig: { fields: { clientIP: { type: 'ClientIPConfig', id: 1 } } },
+    ServiceSpec: {
+      fields: {
+        ports: { rule: 'repeated', type: 'ServicePort', id: 1 },
+        selector: { keyType: 'string', type: 'string', id: 2 },
+        clusterIP: { type: 'string', id: 3 },
+        type: { type: 'string', id: 4 },
+        externalIPs: { rule: 'repeated', type: 'string', id: 5 },
+        sessionAffinity: { type: 'string', id: 7 },
+        loadBalancerIP: { type: 'string', id: 8 },
+        loadBalancerSourceRanges: { rule: 'repeated', type: 'string', id: 9 },
+        externalName: { type: 'string', id: 10 },
+        externalTrafficPolicy: { type: 'string', id: 11 },
+        healthCheckNodePort: { type: 'int32', id: 12 },
+        publishNotReadyAddresses: { type: 'bool', id: 13 },
+        sessionAffinityConfig: { type: 'SessionAffinityConfig', id: 14 },
+        ipFamilyPolicy: { type: 'string', id: 17 },
+        clusterIPs: { rule: 'repeated', type: 'string', id: 18 },
+        ipFamilies: { rule: 'repeated', type: 'string', id: 19 },
+        allocateLoadBalancerNodePorts: { type: 'bool', id: 20 },
+        loadBalancerClass: { type: 'string', id: 21 },
+        internalTrafficPolicy: { type: 'string', id: 22 },
+        trafficDistribution: { type: 'string', id: 23 },
+      },
+    },
+    // Its status (field 3) is the server's: left out, so it is skipped.
+    Service: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'ServiceSpec', id: 2 } } },
     ConfigMap: {
       fields: {
         metadata: { type: 'ObjectMeta', id: 1 },
@@ -64,7 +106,34 @@ const unknownType = root.lookupType('Unknown');
 const KINDS: Record<string, protobuf.Type> = {
   'v1/Namespace': root.lookupType('Namespace'),
   'v1/ConfigMap': root.lookupType('ConfigMap'),
+  'v1/Service': root.lookupType('Service'),
 };
+
+/**
+ * Go's protobuf writes every plain field, empty or not, where its JSON
+ * leaves an empty one out (omitempty): such values are dropped, except in
+ * the fields that are pointers in Go, where an empty value was set on
+ * purpose. IntOrString messages become the number or string JSON has.
+ */
+const POINTER_FIELDS = new Set(['allocateLoadBalancerNodePorts']);
+
+function asJson(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map((item) => asJson(item));
+    return items.length > 0 ? items : undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    const fields = value as Record<string, unknown>;
+    if (key === 'targetPort') return fields.type === 1 ? (fields.strVal ?? '') : (fields.intVal ?? 0);
+    const out: Record<string, unknown> = {};
+    for (const [name, child] of Object.entries(fields)) {
+      const kept = POINTER_FIELDS.has(name) ? child : asJson(child, name);
+      if (kept !== undefined) out[name] = kept;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return value === '' || value === 0 || value === false ? undefined : value;
+}
 
 export function decodeProtobufObject(body: Buffer): KubeObject {
   if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
@@ -91,6 +160,7 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
     // Go writes every optional field, empty or not; in JSON an empty one is absent (omitempty).
     const meta = decoded.metadata;
     for (const [field, value] of Object.entries(meta ?? {})) if (value === '' || value === 0) delete meta![field];
+    if (decoded.spec !== undefined && kind !== 'Namespace') decoded.spec = asJson(decoded.spec) ?? {};
     return { apiVersion, kind, ...decoded };
   } catch (error) {
     throw badRequest(`the protobuf ${kind} could not be decoded: ${(error as Error).message}`);

@@ -103,6 +103,25 @@ describe('kubectl', () => {
     assert.equal(ns.status.phase, 'Active');
   });
 
+  test('create service clusterip and nodeport, which send protobuf, make services; a NodePort one gets a node port', async () => {
+    const clusterIP = await cluster.kubectl.run('create', 'service', 'clusterip', 'web', '--tcp=80:8080');
+    assert.equal(clusterIP.stdout.trim(), 'service/web created', clusterIP.stderr);
+    const web = JSON.parse((await cluster.kubectl.run('get', 'service', 'web', '-o', 'json')).stdout);
+    assert.deepEqual(web.spec.ports, [{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }]);
+    assert.deepEqual(web.spec.selector, { app: 'web' });
+    assert.equal(web.spec.type, 'ClusterIP');
+    assert.match(web.spec.clusterIP, /^10\.\d+\.\d+\.\d+$/);
+    assert.equal(web.spec.externalName, undefined, 'empty protobuf fields are absent, as in JSON');
+    const nodePort = await cluster.kubectl.run('create', 'service', 'nodeport', 'web-np', '--tcp=8080:http');
+    assert.equal(nodePort.stdout.trim(), 'service/web-np created', nodePort.stderr);
+    const row = (await cluster.kubectl.run('get', 'service', 'web-np', '--no-headers')).stdout.trim().split(/\s+/);
+    assert.equal(row[1], 'NodePort');
+    assert.match(row[4]!, /^8080:3\d{4}\/TCP$/);
+    const np = JSON.parse((await cluster.kubectl.run('get', 'service', 'web-np', '-o', 'json')).stdout);
+    assert.equal(np.spec.ports[0].targetPort, 'http');
+    assert.equal(np.spec.externalTrafficPolicy, 'Cluster');
+  });
+
   test('apply, get ds, set image and apply again: the DaemonSet of the tutorial', async () => {
     const manifest = (image: string) => FLUENTD_DAEMONSET.replace('quay.io/fluentd_elasticsearch/fluentd:v2.5.2', image);
     const first = await cluster.kubectl.manifest('ds.yaml', manifest('fluentd:v2.5.2'));

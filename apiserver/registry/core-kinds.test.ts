@@ -40,6 +40,25 @@ describe('services', () => {
     assert.equal((headless.spec as any).clusterIP, 'None');
   });
 
+  test('a NodePort service gets a free node port of 30000-32767 for each port; one asked for must be free and in range', () => {
+    const existing: KubeObject[] = [{ metadata: { name: 'old' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] } }];
+    const service: KubeObject = { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }, { port: 443, nodePort: 30443 }] } };
+    serviceStrategy.assignOnCreate!(service, existing);
+    serviceStrategy.defaults!(service);
+    const spec = service.spec as any;
+    assert.ok(spec.ports[0].nodePort >= 30000 && spec.ports[0].nodePort <= 32767 && spec.ports[0].nodePort !== 30080 && spec.ports[0].nodePort !== 30443);
+    assert.equal(spec.ports[1].nodePort, 30443);
+    assert.equal(spec.externalTrafficPolicy, 'Cluster');
+    const clash: KubeObject = { metadata: { name: 'clash' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }, { port: 81, nodePort: 80 }] } };
+    assert.throws(
+      () => serviceStrategy.assignOnCreate!(clash, existing),
+      /spec.ports\[0\].nodePort: Invalid value: 30080: provided port is already allocated, spec.ports\[1\].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767/,
+    );
+    const clusterIP: KubeObject = { metadata: { name: 'internal' }, spec: { ports: [{ port: 80 }] } };
+    serviceStrategy.assignOnCreate!(clusterIP, existing);
+    assert.equal((clusterIP.spec as any).ports[0].nodePort, undefined);
+  });
+
   test('a service needs ports, valid port numbers and names when it has several', () => {
     assert.deepEqual(errors(serviceStrategy, { metadata: { name: 's' }, spec: {} }), ['spec.ports: Required value']);
     assert.deepEqual(errors(serviceStrategy, { metadata: { name: 's' }, spec: { ports: [{ port: 0 }, { port: 80, protocol: 'HTTP' }], type: 'Fancy' } }), [

@@ -2,7 +2,7 @@
 // persistentvolume, persistentvolumeclaim strategy.go, with
 // pkg/apis/core/v1/defaults.go and pkg/apis/core/validation/validation.go).
 import { isDeepStrictEqual } from 'node:util';
-import { fieldError, type FieldError } from '../../proto/index.js';
+import { fieldError, invalid, type FieldError } from '../../proto/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
 
@@ -33,6 +33,8 @@ interface ServiceSpec {
   ipFamilies?: string[];
   ipFamilyPolicy?: string;
   internalTrafficPolicy?: string;
+  externalTrafficPolicy?: string;
+  allocateLoadBalancerNodePorts?: boolean;
   externalName?: string;
 }
 
@@ -69,11 +71,53 @@ function allocateClusterIP(existing: readonly KubeObject[]): string {
   throw new Error('the service CIDR 10.96.0.0/12 is full');
 }
 
+/** Upstream's default --service-node-port-range. */
+const NODE_PORT_MIN = 30000;
+const NODE_PORT_MAX = 32767;
+const nodePortsHandedOut = new Set<number>();
+
+const needsNodePorts = (spec: ServiceSpec) => spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
+
+/**
+ * upstream's node port allocator: each port of a NodePort (or
+ * LoadBalancer) service without one gets a free port of 30000-32767, from
+ * a random start; one asked for must be in the range and free.
+ */
+function allocateNodePorts(name: string, spec: ServiceSpec, existing: readonly KubeObject[]): void {
+  const taken = new Set(nodePortsHandedOut);
+  for (const service of existing) for (const port of (service.spec as ServiceSpec | undefined)?.ports ?? []) if (port.nodePort) taken.add(port.nodePort);
+  const size = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+  const errors: FieldError[] = [];
+  (spec.ports ?? []).forEach((port, i) => {
+    if (port.nodePort === undefined || port.nodePort === 0) return;
+    const path = `spec.ports[${i}].nodePort`;
+    if (port.nodePort < NODE_PORT_MIN || port.nodePort > NODE_PORT_MAX) {
+      errors.push(fieldError.invalid(path, port.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`));
+    } else if (taken.has(port.nodePort)) {
+      errors.push(fieldError.invalid(path, port.nodePort, 'provided port is already allocated'));
+    }
+    taken.add(port.nodePort);
+  });
+  if (errors.length > 0) throw invalid('Service', '', name, errors);
+  const start = Math.floor(Math.random() * size);
+  let next = 0;
+  for (const port of spec.ports ?? []) {
+    if (port.nodePort) continue;
+    while (next < size && taken.has(NODE_PORT_MIN + ((start + next) % size))) next++;
+    if (next === size) throw new Error(`the node port range ${NODE_PORT_MIN}-${NODE_PORT_MAX} is full`);
+    port.nodePort = NODE_PORT_MIN + ((start + next) % size);
+    taken.add(port.nodePort);
+    nodePortsHandedOut.add(port.nodePort);
+  }
+}
+
 export const serviceStrategy: KindStrategy = {
   tracksGeneration: false,
   assignOnCreate(service, existing) {
     const spec = (service.spec ??= {}) as ServiceSpec;
-    if (spec.type === 'ExternalName' || spec.clusterIP === 'None' || spec.clusterIP) return;
+    if (spec.type === 'ExternalName') return;
+    if (needsNodePorts(spec)) allocateNodePorts(service.metadata?.name ?? '', spec, existing);
+    if (spec.clusterIP === 'None' || spec.clusterIP) return;
     spec.clusterIP = allocateClusterIP(existing);
   },
   defaults(service) {
@@ -88,6 +132,8 @@ export const serviceStrategy: KindStrategy = {
       spec.ipFamilies ??= ['IPv4'];
       spec.ipFamilyPolicy ??= 'SingleStack';
       spec.internalTrafficPolicy ??= 'Cluster';
+      if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';
+      if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
       if (spec.clusterIP && !spec.clusterIPs) spec.clusterIPs = [spec.clusterIP];
     }
   },
@@ -100,6 +146,11 @@ export const serviceStrategy: KindStrategy = {
     const before = (old.spec ?? {}) as ServiceSpec;
     spec.clusterIP ??= before.clusterIP;
     spec.clusterIPs ??= before.clusterIPs;
+    // So is a node port: a port left without one keeps the one it had.
+    for (const port of spec.ports ?? []) {
+      const had = (before.ports ?? []).find((p) => p.port === port.port && (p.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
+      if (port.nodePort === undefined && had?.nodePort && needsNodePorts(spec)) port.nodePort = had.nodePort;
+    }
   },
   validate(service) {
     const errors = validateObjectMeta(service, { nameIsLabel: true });
