@@ -15,7 +15,7 @@ describe('flags', () => {
   });
 
   test('controllers are named short or as upstream, all by default or with *', () => {
-    assert.deepEqual(knownControllers, ['nodelifecycle', 'scheduler', 'tainteviction', 'namespace', 'podgc', 'garbagecollector', 'daemonset']);
+    assert.deepEqual(knownControllers, ['nodelifecycle', 'scheduler', 'tainteviction', 'namespace', 'podgc', 'garbagecollector', 'endpoints', 'daemonset']);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);
     assert.deepEqual(resolveControllerNames(['taint-eviction-controller', 'garbage-collector-controller', 'pod-garbage-collector']), ['tainteviction', 'podgc', 'garbagecollector']);

@@ -2,6 +2,7 @@
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
 import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
+import { endpointsController } from './endpoints/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
 import { namespaceController } from './namespace/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
@@ -32,6 +33,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   namespace: { upstreamName: 'namespace-controller', component: 'namespace-controller', make: (deps) => namespaceController(deps) },
   podgc: { upstreamName: 'pod-garbage-collector', component: 'pod-garbage-collector', make: (deps, o) => podGCController(deps, o.podGC) },
   garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
+  endpoints: { upstreamName: 'endpoints-controller', component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
   daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
 };
 
