@@ -155,3 +155,28 @@ describe('persistent volumes with kubectl', () => {
     });
   });
 });
+
+describe('the lab with --default-storage-class', () => {
+  let cluster: Cluster;
+  let kubectl: Kubectl;
+  before(async () => {
+    cluster = await startCluster({ nodes: 1, defaultStorageClass: true });
+    kubectl = await kubectlFor(cluster.url);
+  });
+  after(async () => {
+    await kubectl.cleanup();
+    await cluster.stop();
+  });
+
+  test('standard is the default class, and a claim without a class is given it and provisioned', async () => {
+    const got = await kubectl.run('get', 'sc', '--no-headers');
+    assert.match(got.stdout, /^standard \(default\)\s+kubelab\.dev\/simulated/);
+    await kubectl.run('apply', '-f', await kubectl.manifest('claim.yaml', claim('data')));
+    const bound = await eventually('data Bound', async () => {
+      const pvc = await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data');
+      return pvc.status?.phase === 'Bound' ? pvc : undefined;
+    });
+    assert.equal(bound.spec?.storageClassName, 'standard');
+    assert.equal(bound.spec?.volumeName, `pvc-${bound.metadata?.uid}`);
+  });
+});
