@@ -144,7 +144,7 @@ describe('persistent volumes with kubectl', () => {
   });
 
   test('deleting claims: Recycle makes the volume Available again, Delete deletes it', async () => {
-    const provisioned = (await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).spec?.volumeName!;
+    const provisioned = (await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).spec?.volumeName ?? '';
     await ok('delete', 'pvc', 'www-web-1', 'data');
     await eventually('pv002 Available', async () => (await row('pv', 'pv002'))[4] === 'Available');
     const pv002 = await cluster.client.resource(kinds.PersistentVolume).get('pv002');
