@@ -15,7 +15,7 @@ import {
   type ResourceType,
 } from '../proto/index.js';
 import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
-import { NamespaceLifecycle } from './admission.js';
+import { Admission } from './admission.js';
 import { applyConfig, ApplyConflictError, checkPatchOptions, checkWriteOptions, managerName, trackUpdate } from './apply/index.js';
 import { APPLY_PATCH_TYPE, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
@@ -58,7 +58,7 @@ export class RestHandlers {
     private readonly store: Store,
     private readonly cache: WatchCache,
     private readonly clock: Clock,
-    private readonly admission = new NamespaceLifecycle(registry, cache),
+    private readonly admission = new Admission(registry, cache),
   ) {}
 
   // --- reads ---------------------------------------------------------------
@@ -200,7 +200,7 @@ export class RestHandlers {
     const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'));
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
-    await this.admission.admitCreate(info, meta.name ?? meta.generateName ?? '');
+    await this.admission.admitCreate(info, object);
     const objects = this.registry.of(info.resource);
     objects.strategy.assignOnCreate?.(object, this.cache.list(info.resource));
     const created = await objects.create(object, this.writeOptions(info, query, userAgent));
@@ -328,7 +328,7 @@ export class RestHandlers {
       const { warnings } = checkPatchedFields(info.resource, applied, directive, () => JSON.stringify(applied));
       try {
         if (current === undefined) {
-          await this.admission.admitCreate(info, info.name!);
+          await this.admission.admitCreate(info, applied);
           objects.strategy.assignOnCreate?.(applied, this.cache.list(info.resource));
           const created = await objects.create(applied, { dryRun: isDryRun(query) });
           return { code: 201, body: withType(info.resource, created), json: answerJson(info.resource, created), objects: [created], warnings };

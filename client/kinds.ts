@@ -3,6 +3,7 @@
 // (client-go's typed clientsets, without generated code).
 import type { ControllerRevision, DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
+import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type {
   ConfigMap,
   Endpoints,
@@ -43,4 +44,5 @@ export const kinds = {
   StatefulSet: typed<StatefulSet>('apps', 'v1', 'statefulsets'),
   ControllerRevision: typed<ControllerRevision>('apps', 'v1', 'controllerrevisions'),
   Lease: typed<Lease>('coordination.k8s.io', 'v1', 'leases'),
+  StorageClass: typed<StorageClass>('storage.k8s.io', 'v1', 'storageclasses'),
 } as const;

@@ -15,12 +15,24 @@ describe('flags', () => {
   });
 
   test('controllers are named short or as upstream, all by default or with *', () => {
-    assert.deepEqual(knownControllers, ['nodelifecycle', 'scheduler', 'tainteviction', 'namespace', 'podgc', 'garbagecollector', 'endpoints', 'daemonset']);
+    assert.deepEqual(knownControllers, [
+      'nodelifecycle',
+      'scheduler',
+      'tainteviction',
+      'namespace',
+      'podgc',
+      'garbagecollector',
+      'endpoints',
+      'daemonset',
+      'persistentvolume-binder',
+      'simulated-provisioner',
+    ]);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);
     assert.deepEqual(resolveControllerNames(['taint-eviction-controller', 'garbage-collector-controller', 'pod-garbage-collector']), ['tainteviction', 'podgc', 'garbagecollector']);
     assert.deepEqual(resolveControllerNames(['daemonset-controller', 'kube-scheduler']), ['scheduler', 'daemonset']);
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
+    assert.deepEqual(resolveControllerNames(['persistentvolume-binder-controller']), ['persistentvolume-binder']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {

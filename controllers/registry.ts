@@ -5,6 +5,8 @@ import { daemonSetController, type DaemonSetControllerOptions } from './daemon/c
 import { endpointsController } from './endpoints/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
 import { namespaceController } from './namespace/controller.js';
+import { persistentVolumeBinderController } from './persistentvolume/controller.js';
+import { simulatedProvisionerController } from './persistentvolume/provisioner.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { podGCController, type PodGCOptions } from './podgc/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
@@ -35,6 +37,9 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
   endpoints: { upstreamName: 'endpoints-controller', component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
   daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
+  'persistentvolume-binder': { upstreamName: 'persistentvolume-binder-controller', component: 'persistentvolume-controller', make: (deps) => persistentVolumeBinderController(deps) },
+  // Upstream, an external provisioner is a process of its own (a CSI driver's csi-provisioner), its events from its provisioner name.
+  'simulated-provisioner': { upstreamName: 'kubelab-simulated-provisioner', component: 'kubelab.dev/simulated', make: (deps) => simulatedProvisionerController(deps) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);

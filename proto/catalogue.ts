@@ -204,6 +204,8 @@ const current: readonly ResourceType[] = [
   resource({ group: 'apps', version: 'v1', kind: 'ControllerRevision', plural: 'controllerrevisions', scope: 'Namespaced' }),
   // coordination.k8s.io/v1
   resource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced' }),
+  // storage.k8s.io/v1
+  resource({ group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', scope: 'Cluster', shortNames: ['sc'] }),
 ];
 
 const currentOf = (group: string, kind: string): ResourceType => current.find((r) => r.group === group && r.kind === kind)!;

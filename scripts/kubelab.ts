@@ -16,6 +16,7 @@ Commands:
           --nodes N        how many nodes (default 3; node-1 is the control plane)
           --fresh          start from an empty cluster
           --verbose        every process's info logs, not only warnings
+          --default-storage-class  make the StorageClass standard the default class (as kind's)
   kubelet run one simulated node against a running cluster (SCENARIOS.md S4):
           --server URL --node-name NAME [--node-labels k=v] [--register-with-taints k=v:Effect]
   help    show this text
@@ -30,6 +31,7 @@ async function runUp(argv: string[]): Promise<number> {
       nodes: { type: 'string', default: '3' },
       fresh: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
+      'default-storage-class': { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -41,6 +43,7 @@ async function runUp(argv: string[]): Promise<number> {
     port,
     nodes,
     fresh: values.fresh,
+    defaultStorageClass: values['default-storage-class'],
     logLevel: process.env.LOG_LEVEL ?? (values.verbose ? 'info' : 'warn'),
     output: process.stdout,
     colour: process.stdout.isTTY === true,

@@ -26,3 +26,31 @@ export function kubeletArgs(node: SimulatedNode): string[] {
     ...(taints.length > 0 ? ['--register-with-taints', taints.join(',')] : []),
   ];
 }
+
+/**
+ * The lab's StorageClass `standard`, of kubelab's simulated provisioner
+ * (controllers/persistentvolume), as kind's `standard` of rancher.io/local-path.
+ * Not the default class unless asked (`kubelab up --default-storage-class`):
+ * a default class would take S6's class-less claims away from its hand-made
+ * volumes.
+ */
+export function labStorageClass(isDefault: boolean): object {
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'standard', ...(isDefault ? { annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } } : {}) },
+    provisioner: 'kubelab.dev/simulated',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  };
+}
+
+/** Creates the lab's StorageClass through the API at `url`; one that exists (a resumed cluster) is left as it is. */
+export async function ensureLabStorageClass(url: string, isDefault: boolean): Promise<void> {
+  const answer = await fetch(`${url}/apis/storage.k8s.io/v1/storageclasses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(labStorageClass(isDefault)),
+  });
+  if (!answer.ok && answer.status !== 409) throw new Error(`creating the StorageClass standard: ${answer.status} ${await answer.text()}`);
+}

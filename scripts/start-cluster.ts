@@ -18,7 +18,7 @@ import { startControllers } from '../controllers/index.js';
 import { startKubelets, type KubeletOptions, type RunningKubelets, type SimulatedNode } from '../kubelet-sim/index.js';
 import { openStore } from '../store/index.js';
 import { kubeconfigFor } from './kubeconfig.js';
-import { labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
+import { ensureLabStorageClass, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 
 export interface ClusterOptions {
   /** How many nodes (default 3: node-1 the control plane, then workers). */
@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly nodeMonitorGracePeriodMs?: number;
   /** Passed to every kubelet: lease renewal, back-offs, the pod stage table. */
   readonly kubelet?: Omit<KubeletOptions, 'server' | 'nodes' | 'logger'>;
+  /** Make the lab's StorageClass `standard` the default class (`kubelab up --default-storage-class`). */
+  readonly defaultStorageClass?: boolean;
 }
 
 export interface Cluster {
@@ -85,6 +87,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await rm(dir, { recursive: true, force: true });
   };
   try {
+    await ensureLabStorageClass(server.url, options.defaultStorageClass ?? false);
     await nodesReady(client, nodes.map((n) => n.name), 30_000);
   } catch (error) {
     await stop();

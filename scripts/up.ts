@@ -4,13 +4,14 @@
 // control-plane role and taint of SCENARIOS.md, then workers). It prints its
 // progress, then `export KUBECONFIG=...` once every node is Ready, keeps one
 // log stream, and stops everything on Ctrl-C. A second `kubelab up` on the
-// same data directory resumes the same cluster.
+// same data directory resumes the same cluster. It creates the StorageClass
+// `standard` (the default class with --default-storage-class).
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { kubeconfigFor } from './kubeconfig.js';
-import { kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
+import { ensureLabStorageClass, kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 import { logStream, startProcess, stopProcess, type LabProcess } from './processes.js';
 
 export interface UpOptions {
@@ -23,6 +24,8 @@ export interface UpOptions {
   readonly logLevel: string;
   readonly output: NodeJS.WritableStream;
   readonly colour: boolean;
+  /** Make the lab's StorageClass `standard` the default class (as kind's is). */
+  readonly defaultStorageClass?: boolean;
 }
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -80,6 +83,7 @@ export async function up(options: UpOptions): Promise<number> {
     const kubeconfig = join(options.dataDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigFor(url));
     say(`API server ready at ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    await ensureLabStorageClass(url, options.defaultStorageClass ?? false);
     const grace = `${LAB_NODE_MONITOR_GRACE_SECONDS}s`;
     running.push(startProcess('controllers', dist('controllers/main.js'), ['--server', url, '--node-monitor-grace-period', grace], logs, env));
     const nodes = labNodes(options.nodes);

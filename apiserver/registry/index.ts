@@ -5,6 +5,7 @@ import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrateg
 import { holdNamespaceDeletion, namespaceDeletableAfterUpdate, orphanByDefaultIn } from './deletion.js';
 import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
+import { storageClassStrategy } from './storage-class.js';
 import type { KubeObject, Strategy } from './strategy.js';
 import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
 
@@ -89,6 +90,7 @@ const kindStrategies: Record<string, KindStrategy> = {
   StatefulSet: { ...statefulSetStrategy, defaultGarbageCollectionPolicy: orphanByDefaultIn('apps/v1beta1', 'apps/v1beta2') },
   ControllerRevision: controllerRevisionStrategy,
   Lease: leaseStrategy,
+  StorageClass: storageClassStrategy,
 };
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(

@@ -12,6 +12,7 @@ import {
   serviceTable,
 } from './cluster.js';
 import { podTable } from './pods.js';
+import { storageClassTable } from './storage.js';
 import { controllerRevisionTable, daemonSetTable, replicationControllerTable, statefulSetTable } from './workloads.js';
 
 export const tables: Readonly<Record<string, TableConvertor>> = {
@@ -29,8 +30,10 @@ export const tables: Readonly<Record<string, TableConvertor>> = {
   StatefulSet: statefulSetTable,
   ControllerRevision: controllerRevisionTable,
   Lease: leaseTable,
+  StorageClass: storageClassTable,
 };
 
 export { humanDuration, age } from './format.js';
 export { podStatus } from './pods.js';
 export { nodeStatus, nodeRoles } from './cluster.js';
+export { isDefaultStorageClass } from './storage.js';

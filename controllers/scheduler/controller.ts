@@ -6,12 +6,14 @@
 // MAX_BINDINGS_IN_FLIGHT at once; a failed binding forgets the assumption
 // and the pod is tried again after a second. Pods no node fits wait, with PodScheduled False
 // and a FailedScheduling event, until a node or a pod on a node changes, or
-// five minutes pass (upstream podMaxInUnschedulablePodsDuration).
+// five minutes pass (upstream podMaxInUnschedulablePodsDuration), or, for
+// pods waiting for their claims (VolumeBinding), a claim changes.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, kinds } from '../../client/index.js';
 import type { Controller, ControllerDeps, Enqueue } from '../runtime/controller.js';
 import { addUsage, newNodeInfo, podUsage, setNode, type NodeInfo, type PodUsage } from './node-info.js';
 import { schedulePod } from './plan.js';
+import { volumeBindingRejection } from './volume-binding.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 const UNSCHEDULABLE_RETRY_MS = 5 * 60_000;
@@ -47,6 +49,7 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
   const random = options.random ?? Math.random;
   const pods = deps.informers.informerFor('Pod');
   const nodes = deps.informers.informerFor('Node');
+  const claims = deps.informers.informerFor('PersistentVolumeClaim');
   const infos = new Map<string, NodeInfo>();
   /** Every pod counted on a node: by the informer, or assumed by this scheduler until the informer sees the binding. */
   const placed = new Map<string, { nodeName: string; usage: PodUsage; assumed: boolean }>();
@@ -144,6 +147,8 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
         },
         onDelete: (node) => nodeChanged(node, true),
       });
+      // upstream's VolumeBinding EventsToRegister: a claim added or updated may unblock a pod.
+      claims.addEventHandler({ onAdd: retryUnschedulable, onUpdate: retryUnschedulable });
       pods.addEventHandler({
         onAdd: (pod) => {
           podChanged(pod, keyOf(pod));
@@ -166,9 +171,10 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
       unschedulable.delete(key);
       nodeOrder ??= [...infos.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
       const usage = podUsage(pod);
-      const { decision, nextStartIndex } = schedulePod({ pod, usage, nodes: nodeOrder, startIndex, random });
-      startIndex = nextStartIndex;
       const namespace = pod.metadata?.namespace ?? '';
+      const preFilterRejection = volumeBindingRejection(pod, (claim) => claims.get(`${namespace}/${claim}`));
+      const { decision, nextStartIndex } = schedulePod({ pod, usage, nodes: nodeOrder, startIndex, random, preFilterRejection });
+      startIndex = nextStartIndex;
       const name = pod.metadata?.name ?? '';
       if ('nodeName' in decision) {
         place(key, decision.nodeName, usage, true);

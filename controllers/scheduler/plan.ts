@@ -180,11 +180,16 @@ export interface ScheduleInput {
   /** Where the last search stopped (upstream nextStartNodeIndex). */
   readonly startIndex: number;
   readonly random: () => number;
+  /** Why a PreFilter (VolumeBinding) rejected the pod outright, if one did. */
+  readonly preFilterRejection?: string;
 }
 
 /** The node for the pod, or the FailedScheduling message; `nextStartIndex` is where the next search begins. */
 export function schedulePod(input: ScheduleInput): { decision: Decision; nextStartIndex: number } {
   const { pod, usage, nodes, random } = input;
+  if (input.preFilterRejection !== undefined && nodes.length > 0) {
+    return { decision: { unschedulable: preFilterFitErrorMessage(nodes.length, input.preFilterRejection) }, nextStartIndex: input.startIndex };
+  }
   const candidates = candidateNodeNames(pod);
   const considered = candidates ? nodes.filter((n) => candidates.has(n.name)) : nodes;
   const failures: FilterFailure[] = [];
@@ -231,4 +236,14 @@ export function fitErrorMessage(nodeCount: number, failures: readonly FilterFail
   const filterMessage = histogram(failures.flatMap((f) => f.reasons));
   const preemption = histogram(failures.map((f) => (f.resolvable ? 'No preemption victims found for incoming pod.' : 'Preemption is not helpful for scheduling')));
   return `${head}: ${filterMessage}. preemption: ${head}: ${preemption}.`;
+}
+
+/**
+ * upstream FitError.Error() when a PreFilter rejected the pod: its message
+ * stands for the nodes' reasons, and (UnschedulableAndUnresolvable) no
+ * preemption can help on any node.
+ */
+export function preFilterFitErrorMessage(nodeCount: number, message: string): string {
+  const head = `0/${nodeCount} nodes are available`;
+  return `${head}: ${message}. preemption: ${head}: ${nodeCount} Preemption is not helpful for scheduling.`;
 }
