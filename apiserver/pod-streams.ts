@@ -93,7 +93,7 @@ export class PodStreams {
       if (response.status === 500) throw internalError(text);
       throw new ApiError(response.status, response.status === 404 ? 'NotFound' : 'InternalError', text);
     }
-    return response.body ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream) : Readable.from([]);
+    return response.body ? Readable.fromWeb(response.body) : Readable.from([]);
   }
 
   /** The exec WebSocket: relayed to the kubelet with the subprotocol kubectl and the API server agreed on. */

@@ -121,7 +121,7 @@ export class ContainerLogs {
 
   private entry(uid: string, container: string): ContainerEntry {
     let containers = this.pods.get(uid);
-    if (!containers) this.pods.set(uid, (containers = new Map()));
+    if (!containers) this.pods.set(uid, (containers = new Map<string, ContainerEntry>()));
     let entry = containers.get(container);
     if (!entry) containers.set(container, (entry = {}));
     return entry;

@@ -117,7 +117,7 @@ describe('kubectl logs and exec on simulated pods', () => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    await eventually('the start lines', async () => (out.includes('start worker process 29') ? true : undefined), 10_000);
+    await eventually('the start lines', () => Promise.resolve(out.includes('start worker process 29') ? true : undefined), 10_000);
     await ok('delete', 'pod', 'web-0', '--wait=false');
     const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
     if (code === 'timeout') child.kill('SIGKILL');
