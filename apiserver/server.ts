@@ -5,7 +5,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { ApiError, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
+import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { authenticate, authorize } from './auth.js';
 import { negotiate } from './content.js';
@@ -17,6 +17,7 @@ import { strategies as defaultStrategies } from './registry/index.js';
 import { Registry } from './registry/registry.js';
 import type { Strategy } from './registry/strategy.js';
 import { ensureSystemObjects } from './bootstrap.js';
+import { PodStreams, type Query as StreamQuery } from './pod-streams.js';
 import { parseResourcePath, pathNotFound, type RequestInfo } from './request-info.js';
 import { RestHandlers, type Answer, type Query } from './rest.js';
 import { includeObjectOf, toTable } from './table.js';
@@ -71,7 +72,10 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     routerOptions: { maxParamLength: 4096 },
     forceCloseConnections: true,
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_BODY_BYTES } });
+  // exec's subprotocols (v5.channel.k8s.io, v4) when offered; any other WebSocket gets the first it offers, as ws does by default.
+  const handleProtocols = (offered: Set<string>) => chooseRemoteCommandProtocol(offered) ?? offered.values().next().value ?? false;
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_BODY_BYTES, handleProtocols } });
+  const podStreams = new PodStreams(registry);
 
   // Bodies are decoded by the handlers, which know what each verb takes.
   app.removeAllContentTypeParsers();
@@ -145,6 +149,9 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     if (subresource && !subresource.verbs.includes(info.verb)) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    if (info.subresource === 'log') return serveLog(info, request, reply);
+    // as upstream: exec is an upgrade (WebSocket here; SPDY is not served, kubectl 1.32 speaks WebSocket first).
+    if (info.subresource === 'exec') throw badRequest('Upgrade request required');
     switch (info.verb) {
       case 'watch':
         return serveWatch(info, query, request, reply);
@@ -182,6 +189,14 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       return reply.send(toTable(table, answer.objects, meta, include, new Date(clock.now())));
     }
     return reply.send(answer.json ?? answer.body);
+  }
+
+  async function serveLog(info: RequestInfo, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    const closed = new AbortController();
+    reply.raw.on('close', () => closed.abort());
+    const stream = await podStreams.log(info, request.query as StreamQuery, closed.signal);
+    stream.on('error', () => stream.destroy());
+    return reply.code(200).header('Content-Type', 'text/plain').send(stream);
   }
 
   async function serveWatch(info: RequestInfo, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -225,6 +240,18 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       url,
       handler: handle,
       wsHandler: (socket, request) => {
+        if (/\/pods\/[^/]+\/exec(\?|$)/.test(request.url)) {
+          let info: RequestInfo | undefined;
+          try {
+            info = infoOf(request);
+          } catch {
+            // not a pod's exec after all: the watch path answers the error
+          }
+          if (info?.subresource === 'exec') {
+            podStreams.exec(info, request.query as StreamQuery, socket).catch((error: unknown) => request.log.error({ err: error }, 'exec failed'));
+            return;
+          }
+        }
         serveWebSocketWatch(socket, request).catch((error: unknown) => request.log.error({ err: error }, 'websocket watch failed'));
       },
     });

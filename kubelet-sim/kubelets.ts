@@ -5,6 +5,8 @@
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import pino, { type Logger } from 'pino';
 import { EventRecorder, Informer, KubeClient, kinds, systemClock, type Clock } from '../client/index.js';
+import { ContainerLogs } from './container-logs.js';
+import { KubeletServer } from './kubelet-server.js';
 import { NodeAgent, type RegisteredNode } from './node-agent.js';
 import { kubeletDefaults, type KubeletOptions } from './options.js';
 import { choosePodCIDR, indexOfPodCIDR } from './pod-cidr.js';
@@ -18,6 +20,8 @@ const NODE_NAME_INDEX = 'nodeName';
 export interface RunningKubelets {
   /** Resolves once every node is registered (its Node Ready, its Lease created). */
   readonly ready: Promise<void>;
+  /** The port of the kubelet server (logs and exec) on 127.0.0.1, once `ready`. */
+  readonly kubeletPort: number;
   /** Names of the nodes registered so far. */
   registeredNodes(): string[];
   /** Stops heartbeats, watches and pod work; leaves Nodes, Leases and pods as they are. */
@@ -56,6 +60,16 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
   const recorders = new Map<string, EventRecorder>();
   for (const node of options.nodes) recorders.set(node.name, new EventRecorder({ client: eventClient, component: 'kubelet', host: node.name, clock, logger: log }));
 
+  const logs = new ContainerLogs(() => clock.now());
+  const server = new KubeletServer({
+    cachedPod: (key) => podInformer.get(key),
+    hostsNode: (name) => names.has(name),
+    logs,
+    now: () => clock.now(),
+    log: log.child({ component: 'kubelet-server' }),
+  });
+  let kubeletPort = 0;
+
   const claimedCIDRs = new Set<number>();
   const agents = new Map<string, NodeAgent>();
   for (const node of options.nodes) {
@@ -82,6 +96,7 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
         leaseDurationSeconds: options.leaseDurationSeconds ?? kubeletDefaults.leaseDurationSeconds,
         nodeStatusReportMs: options.nodeStatusReportMs ?? kubeletDefaults.nodeStatusReportMs,
         nodeEvents: options.nodeEvents ?? kubeletDefaults.nodeEvents,
+        kubeletPort: () => kubeletPort,
         // Pods that arrived before their node was registered are looked at now.
         onRegistered: (name) => {
           for (const pod of podInformer.byIndex(NODE_NAME_INDEX, name)) lifecycle.observe(pod);
@@ -109,13 +124,24 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
     onDelete: (node: Node) => agents.get(node.metadata?.name ?? '')?.nodeDeleted(node.metadata?.uid),
   });
   podInformer.addEventHandler({
-    onAdd: (pod: Pod) => lifecycle.observe(pod),
-    onUpdate: (_old: Pod, pod: Pod) => lifecycle.observe(pod),
-    onDelete: (pod: Pod) => lifecycle.forget(pod),
+    onAdd: (pod: Pod) => {
+      if (names.has(pod.spec?.nodeName ?? '')) logs.observe(pod);
+      lifecycle.observe(pod);
+    },
+    onUpdate: (_old: Pod, pod: Pod) => {
+      if (names.has(pod.spec?.nodeName ?? '')) logs.observe(pod);
+      lifecycle.observe(pod);
+    },
+    onDelete: (pod: Pod) => {
+      logs.forget(pod.metadata?.uid ?? '');
+      lifecycle.forget(pod);
+    },
   });
 
   let stopped = false;
   const ready = (async () => {
+    // The server listens first: each Node reports its port from registration on.
+    kubeletPort = await server.listen(options.kubeletPort ?? kubeletDefaults.kubeletPort);
     nodeInformer.start();
     await nodeInformer.waitForSync();
     if (stopped) throw new KubeletsStoppedError();
@@ -130,13 +156,16 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
 
   return {
     ready,
+    get kubeletPort() {
+      return kubeletPort;
+    },
     registeredNodes: () => [...agents.values()].filter((a) => a.isRegistered).map((a) => a.node.name),
     async stop() {
       if (stopped) return;
       stopped = true;
       for (const agent of agents.values()) agent.stop();
       lifecycle.stop();
-      await Promise.all([nodeInformer.stop(), podInformer.stop()]);
+      await Promise.all([nodeInformer.stop(), podInformer.stop(), server.close()]);
       await Promise.all([...recorders.values()].map((r) => r.flush()));
     },
   };

@@ -11,7 +11,7 @@ import { defaultPodStages, scaleStageDelays } from './stages.js';
 
 const usage = `Usage: kubelet-sim --server URL[,URL2] (--node-name NAME | --nodes N [--name-prefix sim-])
   [--node-labels k=v,k2=v2] [--register-with-taints key=value:Effect,...]
-  [--lease-seconds 10] [--time-scale 1] [--seed 1]
+  [--lease-seconds 10] [--time-scale 1] [--seed 1] [--kubelet-port 0]
 Log level from LOG_LEVEL (info).`;
 
 /** `a=b,c=` -> { a: 'b', c: '' } */
@@ -56,6 +56,7 @@ function main(argv: string[]): void {
       'lease-seconds': { type: 'string', default: String(kubeletDefaults.leaseRenewMs / 1000) },
       'time-scale': { type: 'string', default: '1' },
       seed: { type: 'string', default: String(kubeletDefaults.seed) },
+      'kubelet-port': { type: 'string', default: String(kubeletDefaults.kubeletPort) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -82,6 +83,7 @@ function main(argv: string[]): void {
     leaseRenewMs: positiveNumber('lease-seconds', values['lease-seconds']) * 1000,
     stages: timeScale === 1 ? defaultPodStages : scaleStageDelays(defaultPodStages, timeScale),
     seed: Number(values.seed),
+    kubeletPort: Number(values['kubelet-port']),
   });
   kubelets.ready.then(
     () => log.info({ nodes: nodes.length, ms: Date.now() - started }, 'all nodes registered and Ready'),

@@ -30,6 +30,8 @@ export interface NodeAgentDeps {
   readonly leaseDurationSeconds: number;
   readonly nodeStatusReportMs: number;
   readonly nodeEvents: boolean;
+  /** The kubelet server's port, known once it listens (before registration). */
+  readonly kubeletPort: () => number;
   /** Called after each (re-)registration. */
   readonly onRegistered: (name: string) => void;
 }
@@ -123,7 +125,7 @@ export class NodeAgent {
       node = await this.adopt(existing, internalIP);
     } else {
       try {
-        node = await nodes.create(initialNode(this.node, podCIDR, internalIP, clock.now()));
+        node = await nodes.create(initialNode(this.node, podCIDR, internalIP, clock.now(), this.deps.kubeletPort()));
         fresh = true;
       } catch (error) {
         if (!isAlreadyExists(error)) throw error;
@@ -149,7 +151,7 @@ export class NodeAgent {
     let node = existing;
     if (missing) node = await nodes.patch(name, { metadata: { labels } });
     const address = addressOf(node) ?? internalIP;
-    const status = { ...nodeStatusBody(name, address), conditions: nodeConditions(node.status?.conditions, this.deps.clock.now()) };
+    const status = { ...nodeStatusBody(name, address, this.deps.kubeletPort()), conditions: nodeConditions(node.status?.conditions, this.deps.clock.now()) };
     return nodes.patch(name, { status }, 'merge', { subresource: 'status' });
   }
 

@@ -51,7 +51,7 @@ export function nodeConditions(previous: readonly NodeCondition[] | undefined, n
 }
 
 /** Everything of status but conditions: what a node reports of itself (setters NodeAddress, MachineInfo, VersionInfo, DaemonEndpoints). */
-export function nodeStatusBody(name: string, internalIP: string): Omit<NodeStatus, 'conditions'> {
+export function nodeStatusBody(name: string, internalIP: string, kubeletPort: number): Omit<NodeStatus, 'conditions'> {
   const m = machineDefaults;
   const resources = (memory: string, storage: string) => ({
     cpu: m.cpu,
@@ -68,7 +68,8 @@ export function nodeStatusBody(name: string, internalIP: string): Omit<NodeStatu
     ],
     allocatable: resources(m.allocatableMemory, m.allocatableEphemeralStorage),
     capacity: resources(m.memory, m.ephemeralStorage),
-    daemonEndpoints: { kubeletEndpoint: { Port: m.kubeletPort } },
+    // The port of this process's kubelet server (kubelet-server.ts), which the API server proxies logs and exec to.
+    daemonEndpoints: { kubeletEndpoint: { Port: kubeletPort } },
     nodeInfo: {
       architecture: 'amd64',
       bootID: stableUUID('boot', name),
@@ -91,7 +92,7 @@ export function nodeStatusBody(name: string, internalIP: string): Omit<NodeStatu
 }
 
 /** The Node a kubelet creates at registration (upstream initialNode), Ready from the start. */
-export function initialNode(node: SimulatedNode, podCIDR: string, internalIP: string, now: number): Node {
+export function initialNode(node: SimulatedNode, podCIDR: string, internalIP: string, now: number, kubeletPort: number): Node {
   const taints = (node.taints ?? []).map((t) => ({ key: t.key, ...(t.value ? { value: t.value } : {}), effect: t.effect }));
   return {
     apiVersion: 'v1',
@@ -102,6 +103,6 @@ export function initialNode(node: SimulatedNode, podCIDR: string, internalIP: st
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec: { podCIDR, podCIDRs: [podCIDR], ...(taints.length > 0 ? { taints } : {}) },
-    status: { ...nodeStatusBody(node.name, internalIP), conditions: nodeConditions(undefined, now) },
+    status: { ...nodeStatusBody(node.name, internalIP, kubeletPort), conditions: nodeConditions(undefined, now) },
   };
 }

@@ -46,6 +46,8 @@ export interface KubeletOptions {
   readonly imagePullBackOff?: Partial<BackOffOptions>;
   /** Requests in flight at once across every node of the process (a bounded buffer, STYLE.md 9). */
   readonly maxInFlight?: number;
+  /** The port of the kubelet server on 127.0.0.1 (logs and exec), shared by every node of the process; 0: any free port. */
+  readonly kubeletPort?: number;
   /** Record the Node events of a kubelet start (Starting, NodeHasSufficientMemory, NodeReady...). */
   readonly nodeEvents?: boolean;
 }
@@ -58,6 +60,7 @@ export const kubeletDefaults = {
   imagePullBackOff: { initialMs: 10_000, maxMs: 300_000 },
   maxInFlight: 64,
   nodeEvents: true,
+  kubeletPort: 0,
   seed: 1,
   /** Wait before registering a Node again after it was deleted under a running kubelet. */
   reregisterDelayMs: 1_000,
@@ -78,5 +81,4 @@ export const machineDefaults = {
   /** As a node's systemReserved/evictionHard leave them: allocatable memory and storage are a bit smaller. */
   allocatableMemory: '16216332Ki',
   allocatableEphemeralStorage: '94580335255',
-  kubeletPort: 10250,
 } as const;

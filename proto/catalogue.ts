@@ -21,6 +21,8 @@ export interface Subresource {
   /** The kind the subresource takes and answers (Scale is autoscaling/v1). */
   readonly kind: GroupVersionKind;
   readonly verbs: readonly Verb[];
+  /** Served by a node's kubelet as a stream (pods/log, pods/exec; upstream's Connecters), not an object: OpenAPI leaves it out. */
+  readonly stream?: true;
 }
 
 export interface ResourceType {
@@ -71,7 +73,7 @@ interface Entry {
   categories?: string[];
   verbs?: readonly Verb[];
   /** Subresource names; their kinds follow from the entry ('status': its own kind). */
-  subresources?: ('status' | 'scale' | 'binding' | 'finalize')[];
+  subresources?: ('status' | 'scale' | 'binding' | 'finalize' | 'log' | 'exec')[];
 }
 
 function resource(e: Entry): ResourceType {
@@ -80,6 +82,9 @@ function resource(e: Entry): ResourceType {
     if (name === 'scale') return scale;
     // Upstream's namespaces/finalize: a PUT that changes only spec.finalizers (the namespace controller's last step).
     if (name === 'finalize') return { name: 'finalize', kind: { group: e.group, version: e.version, kind: e.kind }, verbs: ['update'] };
+    // as upstream's discovery: pods/log answers with kind Pod (its body is text), pods/exec takes PodExecOptions.
+    if (name === 'log') return { name: 'log', kind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'], stream: true };
+    if (name === 'exec') return { name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'], stream: true };
     return { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
   });
   return {
@@ -136,7 +141,7 @@ const current: readonly ResourceType[] = [
     scope: 'Namespaced',
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['binding', 'status'],
+    subresources: ['binding', 'exec', 'log', 'status'],
   }),
   resource({
     group: '',

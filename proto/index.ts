@@ -2,3 +2,4 @@
 export * from './catalogue.js';
 export * from './status.js';
 export * from './selectors/index.js';
+export * from './remote-command.js';

@@ -190,6 +190,7 @@ export function buildDefinitions(served: readonly ResourceType[]): ServedDefinit
     kinds.set(gvkKey({ ...r, kind: `${r.kind}List` }), builder.add(module, `${r.kind}List`));
     builder.markPatchStrategies(name, metaOfKind(r.kind));
     for (const sub of r.subresources) {
+      if (sub.stream) continue;
       if (!kinds.has(gvkKey(sub.kind))) kinds.set(gvkKey(sub.kind), builder.add(moduleOf(sub.kind), sub.kind.kind));
     }
   }

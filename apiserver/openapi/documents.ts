@@ -62,6 +62,7 @@ function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>)
   ]);
   if (!r.verbs.includes('deletecollection')) delete found.get(collection)!.delete;
   for (const sub of r.subresources) {
+    if (sub.stream) continue;
     const subKind = kinds.get(gvkKey(sub.kind));
     if (sub.name === 'binding') {
       found.set(`${collection}/{name}/binding`, { post: { action: 'post', parameters: writes, answers: subKind, takes: subKind } });
