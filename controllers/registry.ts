@@ -7,6 +7,7 @@ import { namespaceController } from './namespace/controller.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { podGCController, type PodGCOptions } from './podgc/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
+import { statefulSetController, type StatefulSetControllerOptions } from './statefulset/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
 /** Every controller's options, in one typed object (STYLE.md 16). */
@@ -15,6 +16,7 @@ export interface ControllerOptions {
   readonly scheduler?: Partial<SchedulerOptions>;
   readonly daemonSet?: Partial<DaemonSetControllerOptions>;
   readonly podGC?: Partial<PodGCOptions>;
+  readonly statefulSet?: Partial<StatefulSetControllerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -33,6 +35,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   podgc: { upstreamName: 'pod-garbage-collector', component: 'pod-garbage-collector', make: (deps, o) => podGCController(deps, o.podGC) },
   garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
   daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
+  statefulset: { upstreamName: 'statefulset-controller', component: 'statefulset-controller', make: (deps, o) => statefulSetController(deps, o.statefulSet) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);
