@@ -45,9 +45,10 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount: 
 
 /** upstream ApplyRevision: the set with the revision's template. */
 export function applyRevision(set: StatefulSet, revision: ControllerRevision): StatefulSet {
-  const template = structuredClone((revision.data)?.spec?.template ?? {});
-  delete template.$patch;
-  return { ...set, spec: { ...set.spec!, template: template } };
+  type Template = NonNullable<StatefulSet['spec']>['template'];
+  const data: { spec?: { template?: Template & { $patch?: string } } } | undefined = revision.data;
+  const { $patch: _replace, ...template } = structuredClone(data?.spec?.template ?? {});
+  return { ...set, spec: { ...set.spec, selector: set.spec?.selector ?? {}, serviceName: set.spec?.serviceName ?? '', template } };
 }
 
 export const equalRevisions = (a: ControllerRevision, b: ControllerRevision): boolean => canonicalJson(a.data) === canonicalJson(b.data);
