@@ -4,15 +4,13 @@
 // the highest ordinal, a deleted pod returning with its name, a partitioned
 // rolling update, rollout status, history and undo.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
 import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
 import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { eventually } from './eventually.js';
-import { KUBECTL } from './kubectl.js';
+import { kubectlFor, type Kubectl } from './kubectl.js';
 
 const WEB = `apiVersion: v1
 kind: Service
@@ -53,39 +51,24 @@ spec:
           name: web
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
   let cluster: Cluster;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
+  let kubectl: Kubectl;
   let watcher: ChildProcess;
   /** Every line `kubectl get pods -w -l app=nginx` printed, in order. */
   const watched: string[] = [];
 
   before(async () => {
     cluster = await startCluster({ nodes: 3, kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1) } });
-    dir = dirname(cluster.kubeconfigPath);
-    env = { ...process.env, KUBECONFIG: cluster.kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
+    kubectl = await kubectlFor(cluster.url);
   });
   after(async () => {
-    watcher?.kill('SIGKILL');
+    await kubectl.cleanup();
     await cluster.stop();
   });
 
-  function kubectl(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(KUBECTL, args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
-  }
   async function ok(...args: string[]): Promise<string> {
-    const run = await kubectl(...args);
+    const run = await kubectl.run(...args);
     assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
     return run.stdout;
   }
@@ -96,7 +79,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
   const firstLine = (pattern: RegExp, from = 0) => watched.findIndex((line, i) => i >= from && pattern.test(line));
 
   test('kubectl get pods -w shows web-1 created only after web-0 is Running and Ready', async () => {
-    watcher = spawn(KUBECTL, ['get', 'pods', '-w', '-l', 'app=nginx', '--no-headers'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    watcher = kubectl.spawn('get', 'pods', '-w', '-l', 'app=nginx', '--no-headers');
     let buffer = '';
     watcher.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -105,8 +88,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
       watched.push(...lines.filter((l) => l.trim() !== ''));
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const path = join(dir, 'web.yaml');
-    await writeFile(path, WEB);
+    const path = await kubectl.manifest('web.yaml', WEB);
     assert.deepEqual((await ok('apply', '-f', path)).trim().split('\n'), ['service/nginx created', 'statefulset.apps/web created']);
     await eventually('web-1 Running in the watch', () => firstLine(/^web-1\s+1\/1\s+Running/) >= 0, 30_000);
     const web0Ready = firstLine(/^web-0\s+1\/1\s+Running/);
@@ -164,7 +146,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
     await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}');
     const mark = watched.length;
     await ok('set', 'image', 'statefulset/web', 'nginx=registry.k8s.io/nginx-slim:0.9');
-    const status = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=60s');
+    const status = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
     assert.match(status, /partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/);
     assert.deepEqual(await images(), { 'web-0': 'registry.k8s.io/nginx-slim:0.8', 'web-1': 'registry.k8s.io/nginx-slim:0.9', 'web-2': 'registry.k8s.io/nginx-slim:0.9' });
     const web2 = firstLine(/^web-2\s+\S+\s+Terminating/, mark);
@@ -179,10 +161,10 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
     const history = await ok('rollout', 'history', 'statefulset', 'web');
     assert.match(history, /^statefulset\.apps\/web\s*\nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
     assert.equal((await ok('rollout', 'undo', 'statefulset', 'web')).trim(), 'statefulset.apps/web rolled back');
-    await ok('rollout', 'status', 'statefulset', 'web', '--timeout=60s');
+    await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
     await eventually('all back on 0.8', async () => Object.values(await images()).every((i) => i === 'registry.k8s.io/nginx-slim:0.8') && Object.keys(await images()).length === 3, 30_000);
     await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}');
-    const done = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=60s');
+    const done = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
     assert.match(done, /partitioned roll out complete: 3 new pods have been updated\.\.\.\n$/);
     const sts = await cluster.client.resource(kinds.StatefulSet, 'default').get('web');
     assert.equal(sts.status?.currentRevision, sts.status?.updateRevision);
