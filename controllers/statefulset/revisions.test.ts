@@ -7,10 +7,10 @@ import { setPod, statefulSet } from './test-support.js';
 const named = (r: ControllerRevision, revision: number): ControllerRevision => ({ ...r, revision });
 
 describe('revisions (upstream getStatefulSetRevisions, truncateHistory)', () => {
-  test('a revision is named <set>-<hash>, holds the template as a replace patch and carries the template labels', () => {
+  test('a revision is named <set>-<hash>, holds the template as a replace patch and carries the template labels and its hash', () => {
     const r = newRevision(statefulSet(), 1, 0);
     assert.match(r.metadata?.name ?? '', /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
-    assert.deepEqual(r.metadata?.labels, { app: 'nginx', role: 'stateful' });
+    assert.deepEqual(r.metadata?.labels, { app: 'nginx', role: 'stateful', 'controller-revision-hash': r.metadata?.name?.slice('web-'.length) });
     assert.equal((r.data as { spec: { template: { $patch: string } } }).spec.template.$patch, 'replace');
     assert.notEqual(newRevision(statefulSet(), 1, 1).metadata?.name, r.metadata?.name, 'a collision count changes the name');
     assert.notEqual(newRevision(statefulSet({ image: 'nginx:1.28' }), 1, 0).metadata?.name, r.metadata?.name);

@@ -5,13 +5,13 @@
 //
 // Unlike a DaemonSet's, a StatefulSet's revision is named after the hash of
 // its data (FNV-32 over the data and the collision count), carries the
-// template's labels only, and pods carry its full name as
-// controller-revision-hash. The data is hashed as canonical JSON (see
+// template's labels plus controller-revision-hash (the hash), and pods carry
+// its full name as controller-revision-hash. The data is hashed as canonical JSON (see
 // ../daemon/history.ts: upstream hashes the raw bytes Go wrote).
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { canonicalJson, fnv32, safeEncodeString } from '../runtime/revision-hash.js';
-import { controllerRefTo, podRevision } from './identity.js';
+import { controllerRefTo, podRevision, REVISION_LABEL } from './identity.js';
 
 /** upstream getPatch: what `kubectl rollout undo` applies as a strategic merge patch. */
 export function revisionData(set: StatefulSet): { spec: { template: Record<string, unknown> } } {
@@ -28,13 +28,14 @@ export function hashRevisionData(data: unknown, collisionCount: number | undefin
 /** upstream newRevision + history.NewControllerRevision */
 export function newRevision(set: StatefulSet, revision: number, collisionCount: number): ControllerRevision {
   const data = revisionData(set);
+  const hash = hashRevisionData(data, collisionCount);
   return {
     apiVersion: 'apps/v1',
     kind: 'ControllerRevision',
     metadata: {
-      name: `${set.metadata?.name ?? ''}-${hashRevisionData(data, collisionCount)}`,
+      name: `${set.metadata?.name ?? ''}-${hash}`,
       namespace: set.metadata?.namespace,
-      labels: { ...set.spec?.template.metadata?.labels },
+      labels: { ...set.spec?.template.metadata?.labels, [REVISION_LABEL]: hash },
       ...(set.metadata?.annotations ? { annotations: set.metadata.annotations } : {}),
       ownerReferences: [controllerRefTo(set)],
     },
