@@ -26,6 +26,7 @@ describe('flags', () => {
       'daemonset',
       'persistentvolume-binder',
       'simulated-provisioner',
+      'statefulset',
     ]);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);

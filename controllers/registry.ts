@@ -10,6 +10,7 @@ import { simulatedProvisionerController } from './persistentvolume/provisioner.j
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { podGCController, type PodGCOptions } from './podgc/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
+import { statefulSetController, type StatefulSetControllerOptions } from './statefulset/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
 
 /** Every controller's options, in one typed object (STYLE.md 16). */
@@ -18,6 +19,7 @@ export interface ControllerOptions {
   readonly scheduler?: Partial<SchedulerOptions>;
   readonly daemonSet?: Partial<DaemonSetControllerOptions>;
   readonly podGC?: Partial<PodGCOptions>;
+  readonly statefulSet?: Partial<StatefulSetControllerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -40,6 +42,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   'persistentvolume-binder': { upstreamName: 'persistentvolume-binder-controller', component: 'persistentvolume-controller', make: (deps) => persistentVolumeBinderController(deps) },
   // Upstream, an external provisioner is a process of its own (a CSI driver's csi-provisioner), its events from its provisioner name.
   'simulated-provisioner': { upstreamName: 'kubelab-simulated-provisioner', component: 'kubelab.dev/simulated', make: (deps) => simulatedProvisionerController(deps) },
+  statefulset: { upstreamName: 'statefulset-controller', component: 'statefulset-controller', make: (deps, o) => statefulSetController(deps, o.statefulSet) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);

@@ -22,7 +22,7 @@ export interface Claim<T> {
 
 const controllerOf = (object: Claimable) => object.metadata?.ownerReferences?.find((r) => r.controller);
 
-export function claimObjects<T extends Claimable>(ds: DaemonSet, objects: readonly T[], matches: (labels: Record<string, string>) => boolean): Claim<T> {
+export function claimObjects<T extends Claimable>(ds: Pick<DaemonSet, 'metadata'>, objects: readonly T[], matches: (labels: Record<string, string>) => boolean): Claim<T> {
   const claim: Claim<T> = { owned: [], adopt: [], release: [] };
   const dsDeleting = Boolean(ds.metadata?.deletionTimestamp);
   for (const object of objects) {

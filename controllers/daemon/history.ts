@@ -10,36 +10,10 @@
 // (`fluentd-elasticsearch-6b9c8d5f7b`), the digits differ.
 import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { canonicalJson, fnv32a, safeEncodeString } from '../runtime/revision-hash.js';
 import { controllerRefTo, REVISION_HASH_LABEL } from './pods.js';
 
-/** JSON with every object's keys sorted (what Go's json.Marshal of a map writes). */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** FNV-1a, 32 bits (Go's hash/fnv New32a). */
-export function fnv32a(bytes: Uint8Array, seed = 0x811c9dc5): number {
-  let hash = seed;
-  for (const byte of bytes) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
-}
-
-const SAFE_ALPHANUMS = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** upstream rand.SafeEncodeString: each byte mapped to a letter or digit that spells no word. */
-export function safeEncodeString(s: string): string {
-  return Array.from(new TextEncoder().encode(s), (b) => SAFE_ALPHANUMS[b % SAFE_ALPHANUMS.length]).join('');
-}
+export { canonicalJson, fnv32a, safeEncodeString } from '../runtime/revision-hash.js';
 
 /** upstream controller.ComputeHash(template, collisionCount), over canonical JSON (see above). */
 export function computeHash(template: unknown, collisionCount?: number): string {

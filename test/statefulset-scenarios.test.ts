@@ -1,0 +1,172 @@
+// SCENARIOS.md S6 (the StatefulSet part, without volumeClaimTemplates: the
+// claims need the PV binder, unit-tested in controllers/statefulset) with
+// the real kubectl against a 3-node lab: ordered creation, scale down from
+// the highest ordinal, a deleted pod returning with its name, a partitioned
+// rolling update, rollout status, history and undo.
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import { kinds } from '../client/index.js';
+import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
+import { startCluster, type Cluster } from '../scripts/start-cluster.js';
+import { eventually } from './eventually.js';
+import { kubectlFor, type Kubectl } from './kubectl.js';
+
+const WEB = `apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+    role: stateful
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+        role: stateful
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.8
+        ports:
+        - containerPort: 80
+          name: web
+`;
+
+describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
+  let cluster: Cluster;
+  let kubectl: Kubectl;
+  let watcher: ChildProcess;
+  /** Every line `kubectl get pods -w -l app=nginx` printed, in order. */
+  const watched: string[] = [];
+
+  before(async () => {
+    cluster = await startCluster({ nodes: 3, kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1) } });
+    kubectl = await kubectlFor(cluster.url);
+  });
+  after(async () => {
+    await kubectl.cleanup();
+    await cluster.stop();
+  });
+
+  async function ok(...args: string[]): Promise<string> {
+    const run = await kubectl.run(...args);
+    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
+    return run.stdout;
+  }
+  const pods = async () => (await cluster.client.resource(kinds.Pod, 'default').list({ labelSelector: 'app=nginx' })).items;
+  const images = async () =>
+    Object.fromEntries((await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
+  /** The index of the first watched line matching, or -1. */
+  const firstLine = (pattern: RegExp, from = 0) => watched.findIndex((line, i) => i >= from && pattern.test(line));
+
+  test('kubectl get pods -w shows web-1 created only after web-0 is Running and Ready', async () => {
+    watcher = kubectl.spawn('get', 'pods', '-w', '-l', 'app=nginx', '--no-headers');
+    let buffer = '';
+    watcher.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      watched.push(...lines.filter((l) => l.trim() !== ''));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const path = await kubectl.manifest('web.yaml', WEB);
+    assert.deepEqual((await ok('apply', '-f', path)).trim().split('\n'), ['service/nginx created', 'statefulset.apps/web created']);
+    await eventually('web-1 Running in the watch', () => firstLine(/^web-1\s+1\/1\s+Running/) >= 0, 30_000);
+    const web0Ready = firstLine(/^web-0\s+1\/1\s+Running/);
+    const web1First = firstLine(/^web-1\s/);
+    assert.ok(web0Ready >= 0 && web0Ready < web1First, watched.join('\n'));
+    assert.ok(firstLine(/^web-0\s+0\/1\s+(Pending|ContainerCreating)/) >= 0, watched.join('\n'));
+  });
+
+  test('the pods have their stable identity and get statefulset shows READY 2/2', async () => {
+    const web0 = (await pods()).find((p) => p.metadata?.name === 'web-0')!;
+    assert.equal(web0.spec?.hostname, 'web-0');
+    assert.equal(web0.spec?.subdomain, 'nginx');
+    assert.equal(web0.metadata?.labels?.['statefulset.kubernetes.io/pod-name'], 'web-0');
+    assert.equal(web0.metadata?.labels?.['apps.kubernetes.io/pod-index'], '0');
+    assert.match(web0.metadata?.labels?.['controller-revision-hash'] ?? '', /^web-[a-z0-9]+$/);
+    const row = await eventually('READY 2/2', async () => {
+      const line = (await ok('get', 'statefulset', 'web', '--no-headers')).trim();
+      return /^web\s+2\/2\s/.test(line) ? line : undefined;
+    });
+    assert.match(row, /^web\s+2\/2\s+\S+$/);
+    const status = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=30s');
+    assert.match(status, /partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/);
+    const events = await ok('get', 'events', '--field-selector', 'involvedObject.kind=StatefulSet,involvedObject.name=web', '-o', 'custom-columns=REASON:.reason,MESSAGE:.message,SOURCE:.source.component', '--no-headers');
+    assert.match(events, /SuccessfulCreate\s+create Pod web-0 in StatefulSet web successful\s+statefulset-controller/);
+    assert.match(events, /SuccessfulCreate\s+create Pod web-1 in StatefulSet web successful\s+statefulset-controller/);
+  });
+
+  test('kubectl scale up then down: web-2 comes after web-1; scaling down removes web-2 first', async () => {
+    assert.equal((await ok('scale', 'statefulset', 'web', '--replicas=3')).trim(), 'statefulset.apps/web scaled');
+    await eventually('web-2 Running', () => firstLine(/^web-2\s+1\/1\s+Running/) >= 0, 30_000);
+    const mark = watched.length;
+    await ok('scale', 'statefulset', 'web', '--replicas=1');
+    await eventually('one pod left', async () => (await pods()).length === 1, 30_000);
+    const web2Gone = firstLine(/^web-2\s+\S+\s+(Terminating|Completed)/, mark);
+    const web1Gone = firstLine(/^web-1\s+\S+\s+(Terminating|Completed)/, mark);
+    assert.ok(web2Gone >= 0 && web1Gone > web2Gone, watched.slice(mark).join('\n'));
+    const events = await ok('get', 'events', '--field-selector', 'reason=SuccessfulDelete', '-o', 'custom-columns=MESSAGE:.message', '--no-headers');
+    assert.match(events, /delete Pod web-2 in StatefulSet web successful/);
+  });
+
+  test('a deleted pod comes back with the same name', async () => {
+    await ok('scale', 'statefulset', 'web', '--replicas=3');
+    await eventually('3 ready', async () => (await ok('get', 'statefulset', 'web', '--no-headers')).includes('3/3'), 30_000);
+    const before = (await pods()).find((p) => p.metadata?.name === 'web-1')!.metadata?.uid;
+    await ok('delete', 'pod', 'web-1');
+    const back = await eventually('web-1 back', async () => {
+      const pod = (await pods()).find((p) => p.metadata?.name === 'web-1');
+      return pod && pod.metadata?.uid !== before && pod.status?.phase === 'Running' ? pod : undefined;
+    }, 30_000);
+    assert.equal(back.spec?.hostname, 'web-1');
+  });
+
+  test('a partitioned rolling update (partition 1) replaces web-2 then web-1 and holds web-0 back', async () => {
+    await eventually('3 ready', async () => (await ok('get', 'statefulset', 'web', '--no-headers')).includes('3/3'), 30_000);
+    await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}');
+    const mark = watched.length;
+    await ok('set', 'image', 'statefulset/web', 'nginx=registry.k8s.io/nginx-slim:0.9');
+    const status = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
+    assert.match(status, /partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/);
+    assert.deepEqual(await images(), { 'web-0': 'registry.k8s.io/nginx-slim:0.8', 'web-1': 'registry.k8s.io/nginx-slim:0.9', 'web-2': 'registry.k8s.io/nginx-slim:0.9' });
+    const web2 = firstLine(/^web-2\s+\S+\s+Terminating/, mark);
+    const web1 = firstLine(/^web-1\s+\S+\s+Terminating/, mark);
+    assert.ok(web2 >= 0 && web1 > web2, watched.slice(mark).join('\n'));
+    const sts = await cluster.client.resource(kinds.StatefulSet, 'default').get('web');
+    assert.notEqual(sts.status?.currentRevision, sts.status?.updateRevision);
+    assert.deepEqual([sts.status?.replicas, sts.status?.updatedReplicas, sts.status?.currentReplicas, sts.status?.readyReplicas], [3, 2, 1, 3]);
+  });
+
+  test('rollout history lists both revisions; undo rolls the template back', async () => {
+    const history = await ok('rollout', 'history', 'statefulset', 'web');
+    assert.match(history, /^statefulset\.apps\/web\s*\nREVISION\s+CHANGE-CAUSE\n1\s+<none>\n2\s+<none>\n/);
+    assert.equal((await ok('rollout', 'undo', 'statefulset', 'web')).trim(), 'statefulset.apps/web rolled back');
+    await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
+    await eventually('all back on 0.8', async () => Object.values(await images()).every((i) => i === 'registry.k8s.io/nginx-slim:0.8') && Object.keys(await images()).length === 3, 30_000);
+    await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}');
+    const done = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
+    assert.match(done, /partitioned roll out complete: 3 new pods have been updated\.\.\.\n$/);
+    const sts = await cluster.client.resource(kinds.StatefulSet, 'default').get('web');
+    assert.equal(sts.status?.currentRevision, sts.status?.updateRevision);
+  });
+});
