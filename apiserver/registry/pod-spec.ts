@@ -100,10 +100,16 @@ function validateContainers(containers: Container[] | undefined, path: string, v
   return errors;
 }
 
-export function validatePodSpec(spec: PodSpecLike | undefined, path: string): FieldError[] {
+/**
+ * `claimVolumes`: names that mounts may use besides spec.volumes (a
+ * StatefulSet's volumeClaimTemplates, which its controller adds as volumes
+ * of each pod; upstream leaves such mounts unchecked in a StatefulSet's
+ * template for that reason).
+ */
+export function validatePodSpec(spec: PodSpecLike | undefined, path: string, claimVolumes: readonly string[] = []): FieldError[] {
   if (!spec || typeof spec !== 'object') return [fieldError.required(path)];
   const errors: FieldError[] = [];
-  const volumes = new Set<string>();
+  const volumes = new Set<string>(claimVolumes);
   (spec.volumes ?? []).forEach((v, i) => {
     if (!v.name) errors.push(fieldError.required(`${path}.volumes[${i}].name`));
     else {

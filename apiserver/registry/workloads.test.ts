@@ -114,6 +114,16 @@ describe('validation', () => {
     ]);
   });
 
+  test("a StatefulSet's containers may mount its volumeClaimTemplates; other unknown mounts are refused", () => {
+    const mounts = { containers: [{ name: 'nginx', image: 'nginx', volumeMounts: [{ name: 'www', mountPath: '/usr/share/nginx/html' }] }] };
+    const sts = (claims: string[]) => ({
+      metadata: { name: 'web' },
+      spec: { serviceName: 'nginx', selector: { matchLabels: { app: 'nginx' } }, template: template({ app: 'nginx' }, mounts), volumeClaimTemplates: claims.map((name) => ({ metadata: { name }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } })) },
+    });
+    assert.deepEqual(errorsOf('StatefulSet', sts(['www'])), []);
+    assert.deepEqual(errorsOf('StatefulSet', sts(['data'])), ['spec.template.spec.containers[0].volumeMounts[0].name: Not found: "www"']);
+  });
+
   test('a name with capitals is not a DNS subdomain', () => {
     assert.deepEqual(errorsOf('ConfigMap', { metadata: { name: 'My-Config' } }), [
       `metadata.name: Invalid value: "My-Config": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,

@@ -100,9 +100,9 @@ export const podStrategy: KindStrategy = {
 
 // --- workloads ---------------------------------------------------------------
 
-function validateTemplate(template: Template | undefined, path: string): FieldError[] {
+function validateTemplate(template: Template | undefined, path: string, claimVolumes: readonly string[] = []): FieldError[] {
   if (!template || typeof template !== 'object') return [fieldError.required(path)];
-  return validatePodSpec(template.spec, `${path}.spec`);
+  return validatePodSpec(template.spec, `${path}.spec`, claimVolumes);
 }
 
 /** The selector must select the template's labels (upstream: "`selector` does not match template `labels`"). */
@@ -118,7 +118,11 @@ function selectorMatchesTemplate(
 }
 
 function validateAppsWorkload(object: KubeObject, kind: string): FieldError[] {
-  const spec = (object.spec ?? {}) as { selector?: Parameters<typeof selectorFromLabelSelector>[0]; template?: Template };
+  const spec = (object.spec ?? {}) as {
+    selector?: Parameters<typeof selectorFromLabelSelector>[0];
+    template?: Template;
+    volumeClaimTemplates?: { metadata?: { name?: string } }[];
+  };
   const errors = validateObjectMeta(object);
   if (!spec.selector) {
     errors.push(fieldError.required('spec.selector'));
@@ -136,7 +140,8 @@ function validateAppsWorkload(object: KubeObject, kind: string): FieldError[] {
       }
     }
   }
-  errors.push(...validateTemplate(spec.template, 'spec.template'));
+  const claimVolumes = (spec.volumeClaimTemplates ?? []).flatMap((claim) => (claim.metadata?.name ? [claim.metadata.name] : []));
+  errors.push(...validateTemplate(spec.template, 'spec.template', claimVolumes));
   return errors;
 }
 
