@@ -34,6 +34,7 @@ describe('flags', () => {
     assert.deepEqual(resolveControllerNames(['daemonset-controller', 'kube-scheduler']), ['scheduler', 'daemonset']);
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
     assert.deepEqual(resolveControllerNames(['persistentvolume-binder-controller']), ['persistentvolume-binder']);
+    assert.deepEqual(resolveControllerNames(['statefulset-controller']), ['statefulset']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {
