@@ -103,7 +103,7 @@ describe('deletion with propagation policies', () => {
 describe('namespaces/<name>/finalize', () => {
   test('discovery lists namespaces/finalize with the verb update only', async () => {
     const v1 = await server.call('GET', '/api/v1');
-    const finalize = v1.body.resources.find((r: any) => r.name === 'namespaces/finalize');
+    const finalize = (v1.body.resources as { name: string; verbs: string[] }[]).find((r) => r.name === 'namespaces/finalize');
     assert.deepEqual(finalize?.verbs, ['update']);
     assert.equal((await server.call('GET', '/api/v1/namespaces/default/finalize')).status, 405);
   });

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parse as parseYaml } from 'yaml';
 import { kinds } from '../client/index.js';
@@ -142,17 +143,19 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
     });
 
     test('get -o yaml shows the defaults a real cluster adds and the status fields', async () => {
-      const ds = parseYaml(await ok('get', 'ds', '-n', 'kube-system', 'fluentd-elasticsearch', '-o', 'yaml')) as Record<string, any>;
-      assert.equal(ds.spec.revisionHistoryLimit, 10);
-      assert.deepEqual(ds.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
-      const pod = ds.spec.template.spec;
+      const ds = parseYaml(await ok('get', 'ds', '-n', 'kube-system', 'fluentd-elasticsearch', '-o', 'yaml')) as DaemonSet;
+      const spec = ds.spec!;
+      assert.equal(spec.revisionHistoryLimit, 10);
+      assert.deepEqual(spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+      const pod = spec.template.spec!;
+      const container = pod.containers[0]!;
       assert.equal(pod.restartPolicy, 'Always');
       assert.equal(pod.dnsPolicy, 'ClusterFirst');
       assert.equal(pod.schedulerName, 'default-scheduler');
       assert.deepEqual(pod.securityContext, {});
-      assert.equal(pod.containers[0].imagePullPolicy, 'IfNotPresent');
-      assert.equal(pod.containers[0].terminationMessagePath, '/dev/termination-log');
-      assert.equal(pod.containers[0].terminationMessagePolicy, 'File');
+      assert.equal(container.imagePullPolicy, 'IfNotPresent');
+      assert.equal(container.terminationMessagePath, '/dev/termination-log');
+      assert.equal(container.terminationMessagePolicy, 'File');
       assert.deepEqual(ds.status, {
         currentNumberScheduled: 3,
         desiredNumberScheduled: 3,

@@ -50,7 +50,7 @@ describe('strategic merge patch', () => {
   test('$patch: replace in a map replaces it whole: a DaemonSet revision\'s data, as kubectl rollout undo sends it', () => {
     const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'fluentd' }, spec: { selector: { matchLabels: { name: 'f' } }, template: { metadata: { labels: { name: 'f', extra: 'x' } }, spec: { containers: [{ name: 'f', image: 'f:v2' }, { name: 'side', image: 's' }] } } } };
     const revision = { spec: { template: { metadata: { labels: { name: 'f' } }, spec: { containers: [{ name: 'f', image: 'f:v1' }] }, $patch: 'replace' } } };
-    const out = applyPatch(ds, 'application/strategic-merge-patch+json', revision, { group: 'apps', version: 'v1', kind: 'DaemonSet' }) as any;
+    const out = applyPatch(ds, 'application/strategic-merge-patch+json', revision, { group: 'apps', version: 'v1', kind: 'DaemonSet' }) as typeof ds;
     assert.deepEqual(out.spec.template, { metadata: { labels: { name: 'f' } }, spec: { containers: [{ name: 'f', image: 'f:v1' }] } });
     assert.deepEqual(out.spec.selector, ds.spec.selector, 'the rest of the spec stays');
   });

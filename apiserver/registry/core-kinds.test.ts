@@ -45,8 +45,9 @@ describe('services', () => {
     const service: KubeObject = { metadata: { name: 'web' }, spec: { type: 'NodePort', ports: [{ port: 80 }, { port: 443, nodePort: 30443 }] } };
     serviceStrategy.assignOnCreate!(service, existing);
     serviceStrategy.defaults!(service);
-    const spec = service.spec as any;
-    assert.ok(spec.ports[0].nodePort >= 30000 && spec.ports[0].nodePort <= 32767 && spec.ports[0].nodePort !== 30080 && spec.ports[0].nodePort !== 30443);
+    const spec = service.spec as { ports: [{ nodePort: number }, { nodePort: number }]; externalTrafficPolicy?: string };
+    const allocated = spec.ports[0].nodePort;
+    assert.ok(allocated >= 30000 && allocated <= 32767 && allocated !== 30080 && allocated !== 30443);
     assert.equal(spec.ports[1].nodePort, 30443);
     assert.equal(spec.externalTrafficPolicy, 'Cluster');
     const clash: KubeObject = { metadata: { name: 'clash' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }, { port: 81, nodePort: 80 }] } };
@@ -56,7 +57,7 @@ describe('services', () => {
     );
     const clusterIP: KubeObject = { metadata: { name: 'internal' }, spec: { ports: [{ port: 80 }] } };
     serviceStrategy.assignOnCreate!(clusterIP, existing);
-    assert.equal((clusterIP.spec as any).ports[0].nodePort, undefined);
+    assert.equal((clusterIP.spec as { ports: { nodePort?: number }[] }).ports[0]!.nodePort, undefined);
   });
 
   test('a service needs ports, valid port numbers and names when it has several', () => {

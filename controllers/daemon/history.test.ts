@@ -93,6 +93,6 @@ describe('status (upstream updateDaemonSetStatus)', () => {
     assert.equal(patch.subresource, 'status');
     const written = { ...ds, status: { observedGeneration: 1, ...counts } };
     assert.equal(statusPatch(written, counts, true), undefined);
-    assert.equal((statusPatch(written, { ...counts, numberReady: 1 }, false)!.patch as any).status.observedGeneration, undefined);
+    assert.equal((statusPatch(written, { ...counts, numberReady: 1 }, false)!.patch as { status: Record<string, unknown> }).status.observedGeneration, undefined);
   });
 });
