@@ -1,19 +1,15 @@
 // SCENARIOS.md S1-S5 and S12 with the real kubectl against a 3-node lab
-// (startCluster: the API server, every controller, simulated kubelets): each
+// (labWithKubectl: the API server, every controller, simulated kubelets): each
 // step runs the tutorial's command and checks what kubectl prints.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { parse as parseYaml } from 'yaml';
 import { kinds } from '../client/index.js';
-import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { eventually } from './eventually.js';
-import { KUBECTL } from './kubectl.js';
+import { labWithKubectl } from './kubectl.js';
 import { FLUENTD_DAEMONSET, NGINX_DAEMONSET_V1BETA1 } from './manifests.js';
 
 
@@ -56,44 +52,11 @@ spec:
 
 const GRACE_MS = 1_500;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
-  let cluster: Cluster;
-  let dir: string;
-
-  before(async () => {
-    cluster = await startCluster({
-      nodes: 3,
-      nodeMonitorGracePeriodMs: GRACE_MS,
-      kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1) },
-    });
-    dir = dirname(cluster.kubeconfigPath);
-  });
-  after(() => cluster.stop());
-
-  function kubectl(...args: string[]): Promise<Run> {
-    const env = { ...process.env, KUBECONFIG: cluster.kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
-    return new Promise((resolve) => {
-      execFile(KUBECTL, args, { env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const run = await kubectl(...args);
-    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
-    return run.stdout;
-  }
-  async function manifest(name: string, text: string): Promise<string> {
-    const path = join(dir, name);
-    await writeFile(path, text);
-    return path;
-  }
+  const lab = labWithKubectl({ nodeMonitorGracePeriodMs: GRACE_MS });
+  const ok = lab.ok;
+  const kubectl = (...args: string[]) => lab.kubectl.run(...args);
+  const manifest = (name: string, text: string) => lab.kubectl.manifest(name, text);
   /** `kubectl get` rows without the header, split into columns. */
   async function rows(...args: string[]): Promise<string[][]> {
     const out = await ok('get', ...args, '--no-headers');
@@ -104,7 +67,7 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
       .map((line) => line.trim().split(/\s{2,}|\s+/));
   }
   async function daemonPods(namespace: string, selector: string): Promise<Pod[]> {
-    return (await cluster.client.resource(kinds.Pod, namespace).list({ labelSelector: selector })).items;
+    return (await lab.cluster.client.resource(kinds.Pod, namespace).list({ labelSelector: selector })).items;
   }
   /** The node of each running, not terminating pod, sorted. */
   const nodesOf = (pods: Pod[]) =>
@@ -191,7 +154,7 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
     test('set image rolls the pods one node at a time; rollout status follows it to the end', async () => {
       // Every pod the DaemonSet has at each moment, to check there are never two on one node (maxSurge 0).
       let overlap: string | undefined;
-      const informer = cluster.client.resource(kinds.Pod, 'kube-system');
+      const informer = lab.cluster.client.resource(kinds.Pod, 'kube-system');
       const watching = setInterval(() => {
         void informer.list({ labelSelector: 'name=fluentd-elasticsearch' }).then((list) => {
           const seen = new Set<string>();
@@ -299,12 +262,12 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
     });
 
     test('a NotReady node gets no new daemon pod, and keeps the one it has', async () => {
-      await cluster.stopNode('node-2');
+      await lab.cluster.stopNode('node-2');
       await eventually('node-2 NotReady', async () => (await rows('node', 'node-2'))[0]![1] === 'NotReady', GRACE_MS + 10_000);
       const beforeKeys = nodesOf(await daemonPods('default', 'app=ssd-monitor'));
       assert.deepEqual(beforeKeys, ['node-2', 'node-3']);
       // A new DaemonSet for every node: the NotReady node-2 gets none.
-      await cluster.client.resource(kinds.DaemonSet, 'default').create({
+      await lab.cluster.client.resource(kinds.DaemonSet, 'default').create({
         metadata: { name: 'everywhere' },
         spec: { selector: { matchLabels: { app: 'everywhere' } }, template: { metadata: { labels: { app: 'everywhere' } }, spec: { tolerations: [{ operator: 'Exists', effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }], containers: [{ name: 'c', image: 'busybox' }] } } },
       });
@@ -313,24 +276,24 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
         return nodes.join() === 'node-1,node-3' ? nodes : undefined;
       });
       assert.deepEqual(nodesOf(await daemonPods('default', 'app=ssd-monitor')), ['node-2', 'node-3']);
-      await cluster.startNode('node-2');
+      await lab.cluster.startNode('node-2');
       await eventually('everywhere on node-2 once it is Ready', async () => nodesOf(await daemonPods('default', 'app=everywhere')).join() === 'node-1,node-2,node-3', 20_000);
     });
   });
 
   describe('S4 nodes joining and leaving', () => {
     test('a new kubelet registers a Node that becomes Ready and gets a pod of every DaemonSet it is eligible for', async () => {
-      await cluster.addNode({ name: 'node-4', labels: { disk: 'ssd' } });
+      await lab.cluster.addNode({ name: 'node-4', labels: { disk: 'ssd' } });
       await eventually('everywhere on node-4', async () => nodesOf(await daemonPods('default', 'app=everywhere')).includes('node-4'), 20_000);
       // ssd-monitor's affinity names node-2 and node-3 only.
       assert.ok(!nodesOf(await daemonPods('default', 'app=ssd-monitor')).includes('node-4'));
     });
 
     test("deleting a Node garbage-collects the pods bound to it", async () => {
-      await cluster.stopNode('node-4');
+      await lab.cluster.stopNode('node-4');
       assert.equal((await ok('delete', 'node', 'node-4')).trim(), 'node "node-4" deleted');
       await eventually('no pod left on node-4', async () => {
-        const pods = (await cluster.client.resource(kinds.Pod).list({ fieldSelector: 'spec.nodeName=node-4' })).items;
+        const pods = (await lab.cluster.client.resource(kinds.Pod).list({ fieldSelector: 'spec.nodeName=node-4' })).items;
         return pods.length === 0;
       }, 60_000);
     });
@@ -354,7 +317,7 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
         return pods.length === 2 && pods.every((p) => (p.metadata?.ownerReferences ?? []).length === 0) ? pods : undefined;
       });
       assert.deepEqual(orphans.map((p) => p.metadata?.uid).sort(), before.map((p) => p.metadata?.uid).sort());
-      await ok('create', '-f', join(dir, 'nginx-ds.yaml'));
+      await ok('create', '-f', join(lab.kubectl.dir, 'nginx-ds.yaml'));
       const adopted = await eventually('pods adopted', async () => {
         const pods = await daemonPods('default', 'app=nginx');
         return pods.every((p) => p.metadata?.ownerReferences?.[0]?.kind === 'DaemonSet') ? pods : undefined;

@@ -1,17 +1,13 @@
-// `kubectl logs` and `kubectl exec` against a lab (startCluster: simulated
+// `kubectl logs` and `kubectl exec` against a lab (labWithKubectl: simulated
 // kubelets with their kubelet servers; the API server proxies to them), with
 // the real kubectl 1.32: what it prints and how it exits (docs/nodes.md
 // "exec and logs").
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
 import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { eventually } from './eventually.js';
-import { KUBECTL } from './kubectl.js';
+import { labWithKubectl } from './kubectl.js';
 
 const pod = (name: string, annotations: Record<string, string> = {}) => `apiVersion: v1
 kind: Pod
@@ -33,47 +29,19 @@ spec:
     emptyDir: {}
 `;
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 describe('kubectl logs and exec on simulated pods', () => {
-  let cluster: Cluster;
-  let dir: string;
-  let env: NodeJS.ProcessEnv;
-
-  before(async () => {
-    cluster = await startCluster({
-      nodes: 2,
-      kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1), crashLoopBackOff: { initialMs: 200, maxMs: 1000 } },
-    });
-    dir = dirname(cluster.kubeconfigPath);
-    env = { ...process.env, KUBECONFIG: cluster.kubeconfigPath, KUBECACHEDIR: join(dir, 'cache'), HOME: dir };
+  const lab = labWithKubectl({
+    nodes: 2,
+    kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1), crashLoopBackOff: { initialMs: 200, maxMs: 1000 } },
   });
-  after(() => cluster.stop());
-
-  function kubectl(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(KUBECTL, args, { env, timeout: 30_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-      });
-    });
-  }
-  async function ok(...args: string[]): Promise<string> {
-    const run = await kubectl(...args);
-    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
-    return run.stdout;
-  }
-  async function apply(name: string, text: string): Promise<void> {
-    const path = join(dir, `${name}.yaml`);
-    await writeFile(path, text);
-    await ok('apply', '-f', path);
-  }
+  const ok = lab.ok;
+  const kubectl = (...args: string[]) => lab.kubectl.run(...args);
+  const apply = async (name: string, text: string) => {
+    await ok('apply', '-f', await lab.kubectl.manifest(`${name}.yaml`, text));
+  };
   async function running(name: string, restarts = 0): Promise<void> {
     await eventually(`${name} running`, async () => {
-      const p = await cluster.client.resource(kinds.Pod, 'default').get(name);
+      const p = await lab.cluster.client.resource(kinds.Pod, 'default').get(name);
       const s = p.status?.containerStatuses?.[0];
       return s?.state?.running && (s.restartCount ?? 0) >= restarts ? p : undefined;
     }, 20_000);
@@ -81,7 +49,7 @@ describe('kubectl logs and exec on simulated pods', () => {
 
   test('a pod not yet running answers as upstream: waiting to start: ContainerCreating', async () => {
     await apply('slow', pod('slow', { 'kubelab.dev/simulate': 'slow-start' }));
-    await eventually('slow is creating', async () => (await cluster.client.resource(kinds.Pod, 'default').get('slow')).status?.containerStatuses?.[0], 10_000);
+    await eventually('slow is creating', async () => (await lab.cluster.client.resource(kinds.Pod, 'default').get('slow')).status?.containerStatuses?.[0], 10_000);
     const run = await kubectl('logs', 'slow');
     assert.notEqual(run.code, 0);
     assert.equal(run.stderr.trim(), 'Error from server (BadRequest): container "nginx" in pod "slow" is waiting to start: ContainerCreating');
@@ -113,9 +81,9 @@ describe('kubectl logs and exec on simulated pods', () => {
   });
 
   test('kubectl logs -f streams until the pod stops', async () => {
-    const child = (await import('node:child_process')).spawn(KUBECTL, ['logs', '-f', 'web-0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = lab.kubectl.spawn('logs', '-f', 'web-0');
     let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     await eventually('the start lines', () => Promise.resolve(out.includes('start worker process 29') ? true : undefined), 10_000);
     await ok('delete', 'pod', 'web-0', '--wait=false');

@@ -5,8 +5,11 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
+import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
+import { startCluster, type Cluster, type ClusterOptions } from '../scripts/start-cluster.js';
 import { openStore } from '../store/index.js';
 
 export interface Kubectl {
@@ -95,6 +98,52 @@ export function serverWithKubectl(): { server: RunningApiServer; kubectl: Kubect
     await closeStore();
   });
   return context;
+}
+
+export interface LabWithKubectl {
+  readonly cluster: Cluster;
+  readonly kubectl: Kubectl;
+  /** Runs kubectl and answers its output; a non-zero exit fails the test with kubectl's stderr. */
+  readonly ok: (...args: string[]) => Promise<string>;
+}
+
+/**
+ * For one test file: a lab (startCluster, 3 nodes, pod stages ten times
+ * shorter, leases every 200 ms unless `options` say otherwise) and a kubectl
+ * for it, started before the file's tests and stopped after them.
+ */
+export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
+  let cluster: Cluster | undefined;
+  let kubectl: Kubectl | undefined;
+  before(async () => {
+    cluster = await startCluster({
+      nodes: 3,
+      ...options,
+      kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1), ...options.kubelet },
+    });
+    kubectl = await kubectlFor(cluster.url);
+  });
+  after(async () => {
+    await kubectl?.cleanup();
+    await cluster?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('labWithKubectl: used before its before() hook ran');
+    return value;
+  };
+  return {
+    get cluster() {
+      return started(cluster);
+    },
+    get kubectl() {
+      return started(kubectl);
+    },
+    ok: async (...args) => {
+      const run = await started(kubectl).run(...args);
+      assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
+      return run.stdout;
+    },
+  };
 }
 
 /** The nginx pod of the kubectl tests (label app=web), as a manifest. */

@@ -3,12 +3,10 @@
 // claims, a claim of the lab's class `standard` provisioned, a pod waiting for
 // its claim, and the reclaim policies.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
-import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { eventually } from './eventually.js';
-import { kubectlFor, type Kubectl } from './kubectl.js';
+import { labWithKubectl } from './kubectl.js';
 
 const volume = (name: string, size = '1Gi') => `apiVersion: v1
 kind: PersistentVolume
@@ -54,24 +52,10 @@ spec:
 `;
 
 describe('persistent volumes with kubectl', () => {
-  let cluster: Cluster;
-  let kubectl: Kubectl;
+  const lab = labWithKubectl();
+  const ok = lab.ok;
 
-  before(async () => {
-    cluster = await startCluster({ nodes: 3, kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1) } });
-    kubectl = await kubectlFor(cluster.url);
-  });
-  after(async () => {
-    await kubectl.cleanup();
-    await cluster.stop();
-  });
-
-  async function ok(...args: string[]): Promise<string> {
-    const run = await kubectl.run(...args);
-    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
-    return run.stdout;
-  }
-  const apply = async (name: string, text: string) => ok('apply', '-f', await kubectl.manifest(name, text));
+  const apply = async (name: string, text: string) => ok('apply', '-f', await lab.kubectl.manifest(name, text));
   /** `kubectl get` rows, split into columns. */
   async function rows(...args: string[]): Promise<string[][]> {
     const out = await ok('get', ...args);
@@ -109,7 +93,7 @@ describe('persistent volumes with kubectl', () => {
     assert.deepEqual((await row('pvc', 'www-web-1')).slice(0, 5), ['www-web-1', 'Bound', 'pv002', '1Gi', 'RWO']);
     assert.deepEqual((await row('pv', 'pv001')).slice(0, 6), ['pv001', '1Gi', 'RWO', 'Recycle', 'Bound', 'default/www-web-0']);
     assert.deepEqual((await row('pv', 'pv002')).slice(0, 6), ['pv002', '1Gi', 'RWO', 'Recycle', 'Bound', 'default/www-web-1']);
-    const bound = await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('www-web-0');
+    const bound = await lab.cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('www-web-0');
     assert.equal(bound.metadata?.annotations?.['pv.kubernetes.io/bind-completed'], 'yes');
     assert.equal(bound.metadata?.annotations?.['pv.kubernetes.io/bound-by-controller'], 'yes');
   });
@@ -120,7 +104,7 @@ describe('persistent volumes with kubectl', () => {
       const r = await row('pvc', 'data');
       return r[1] === 'Bound' ? r : undefined;
     });
-    const uid = (await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).metadata?.uid;
+    const uid = (await lab.cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).metadata?.uid;
     assert.deepEqual([status, volumeName, capacity, storageClass], ['Bound', `pvc-${uid}`, '2Gi', 'standard']);
     assert.deepEqual((await row('pv', volumeName!)).slice(1, 7), ['2Gi', 'RWO', 'Delete', 'Bound', 'default/data', 'standard']);
     const events = await ok('get', 'events', '--field-selector', 'involvedObject.name=data', '-o', 'custom-columns=REASON:.reason', '--no-headers');
@@ -144,36 +128,27 @@ describe('persistent volumes with kubectl', () => {
   });
 
   test('deleting claims: Recycle makes the volume Available again, Delete deletes it', async () => {
-    const provisioned = (await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).spec?.volumeName ?? '';
+    const provisioned = (await lab.cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data')).spec?.volumeName ?? '';
     await ok('delete', 'pvc', 'www-web-1', 'data');
     await eventually('pv002 Available', async () => (await row('pv', 'pv002'))[4] === 'Available');
-    const pv002 = await cluster.client.resource(kinds.PersistentVolume).get('pv002');
+    const pv002 = await lab.cluster.client.resource(kinds.PersistentVolume).get('pv002');
     assert.equal(pv002.spec?.claimRef, undefined);
     await eventually(`${provisioned} deleted`, async () => {
-      const run = await kubectl.run('get', 'pv', provisioned);
+      const run = await lab.kubectl.run('get', 'pv', provisioned);
       return run.code !== 0 && run.stderr.includes('NotFound');
     });
   });
 });
 
 describe('the lab with --default-storage-class', () => {
-  let cluster: Cluster;
-  let kubectl: Kubectl;
-  before(async () => {
-    cluster = await startCluster({ nodes: 1, defaultStorageClass: true });
-    kubectl = await kubectlFor(cluster.url);
-  });
-  after(async () => {
-    await kubectl.cleanup();
-    await cluster.stop();
-  });
+  const lab = labWithKubectl({ nodes: 1, defaultStorageClass: true });
 
   test('standard is the default class, and a claim without a class is given it and provisioned', async () => {
-    const got = await kubectl.run('get', 'sc', '--no-headers');
+    const got = await lab.kubectl.run('get', 'sc', '--no-headers');
     assert.match(got.stdout, /^standard \(default\)\s+kubelab\.dev\/simulated/);
-    await kubectl.run('apply', '-f', await kubectl.manifest('claim.yaml', claim('data')));
+    await lab.kubectl.run('apply', '-f', await lab.kubectl.manifest('claim.yaml', claim('data')));
     const bound = await eventually('data Bound', async () => {
-      const pvc = await cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data');
+      const pvc = await lab.cluster.client.resource(kinds.PersistentVolumeClaim, 'default').get('data');
       return pvc.status?.phase === 'Bound' ? pvc : undefined;
     });
     assert.equal(bound.spec?.storageClassName, 'standard');

@@ -5,12 +5,10 @@
 // rolling update, rollout status, history and undo.
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
-import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { eventually } from './eventually.js';
-import { kubectlFor, type Kubectl } from './kubectl.js';
+import { labWithKubectl } from './kubectl.js';
 
 const WEB = `apiVersion: v1
 kind: Service
@@ -52,34 +50,20 @@ spec:
 `;
 
 describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
-  let cluster: Cluster;
-  let kubectl: Kubectl;
+  const lab = labWithKubectl();
+  const ok = lab.ok;
   let watcher: ChildProcess;
   /** Every line `kubectl get pods -w -l app=nginx` printed, in order. */
   const watched: string[] = [];
 
-  before(async () => {
-    cluster = await startCluster({ nodes: 3, kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.1) } });
-    kubectl = await kubectlFor(cluster.url);
-  });
-  after(async () => {
-    await kubectl.cleanup();
-    await cluster.stop();
-  });
-
-  async function ok(...args: string[]): Promise<string> {
-    const run = await kubectl.run(...args);
-    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
-    return run.stdout;
-  }
-  const pods = async () => (await cluster.client.resource(kinds.Pod, 'default').list({ labelSelector: 'app=nginx' })).items;
+  const pods = async () => (await lab.cluster.client.resource(kinds.Pod, 'default').list({ labelSelector: 'app=nginx' })).items;
   const images = async () =>
     Object.fromEntries((await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
   /** The index of the first watched line matching, or -1. */
   const firstLine = (pattern: RegExp, from = 0) => watched.findIndex((line, i) => i >= from && pattern.test(line));
 
   test('kubectl get pods -w shows web-1 created only after web-0 is Running and Ready', async () => {
-    watcher = kubectl.spawn('get', 'pods', '-w', '-l', 'app=nginx', '--no-headers');
+    watcher = lab.kubectl.spawn('get', 'pods', '-w', '-l', 'app=nginx', '--no-headers');
     let buffer = '';
     watcher.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
@@ -88,7 +72,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
       watched.push(...lines.filter((l) => l.trim() !== ''));
     });
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const path = await kubectl.manifest('web.yaml', WEB);
+    const path = await lab.kubectl.manifest('web.yaml', WEB);
     assert.deepEqual((await ok('apply', '-f', path)).trim().split('\n'), ['service/nginx created', 'statefulset.apps/web created']);
     await eventually('web-1 Running in the watch', () => firstLine(/^web-1\s+1\/1\s+Running/) >= 0, 30_000);
     const web0Ready = firstLine(/^web-0\s+1\/1\s+Running/);
@@ -152,7 +136,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
     const web2 = firstLine(/^web-2\s+\S+\s+Terminating/, mark);
     const web1 = firstLine(/^web-1\s+\S+\s+Terminating/, mark);
     assert.ok(web2 >= 0 && web1 > web2, watched.slice(mark).join('\n'));
-    const sts = await cluster.client.resource(kinds.StatefulSet, 'default').get('web');
+    const sts = await lab.cluster.client.resource(kinds.StatefulSet, 'default').get('web');
     assert.notEqual(sts.status?.currentRevision, sts.status?.updateRevision);
     assert.deepEqual([sts.status?.replicas, sts.status?.updatedReplicas, sts.status?.currentReplicas, sts.status?.readyReplicas], [3, 2, 1, 3]);
   });
@@ -166,7 +150,7 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
     await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}}');
     const done = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
     assert.match(done, /partitioned roll out complete: 3 new pods have been updated\.\.\.\n$/);
-    const sts = await cluster.client.resource(kinds.StatefulSet, 'default').get('web');
+    const sts = await lab.cluster.client.resource(kinds.StatefulSet, 'default').get('web');
     assert.equal(sts.status?.currentRevision, sts.status?.updateRevision);
   });
 });
