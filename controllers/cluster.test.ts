@@ -10,7 +10,7 @@ import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { KubeClient, kinds, microTime } from '../client/index.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { startControllers, type RunningControllers } from './index.js';
-import { waitFor } from './test-support.js';
+import { eventually } from '../test/eventually.js';
 
 const GRACE_MS = 800;
 
@@ -98,7 +98,7 @@ describe('node lifecycle and taint eviction against an API server', () => {
 
   test('every node is registered with the controller, and live nodes stay Ready and untainted', async () => {
     const { client } = cluster;
-    await waitFor('RegisteredNode', async () => {
+    await eventually('RegisteredNode', async () => {
       const events = await eventsAbout(client, 'default', 'node-3');
       return events.find((e) => e.reason === 'RegisteredNode');
     }).then((event) => {
@@ -125,13 +125,13 @@ describe('node lifecycle and taint eviction against an API server', () => {
     await pods.patch('defaulted', { status: { conditions: [readyCondition] } }, 'strategic', { subresource: 'status' });
 
     kubelets.alive.delete('node-2');
-    const unknown = await waitFor('node-2 Unknown', async () => {
+    const unknown = await eventually('node-2 Unknown', async () => {
       const node = await getNode(client, 'node-2');
       return readyOf(node)?.status === 'Unknown' && node;
     });
     assert.equal(readyOf(unknown)?.reason, 'NodeStatusUnknown');
     assert.equal(readyOf(unknown)?.message, 'Kubelet stopped posting node status.');
-    const tainted = await waitFor('unreachable taints', async () => {
+    const tainted = await eventually('unreachable taints', async () => {
       const node = await getNode(client, 'node-2');
       return taintKeys(node).length === 2 && node;
     });
@@ -144,7 +144,7 @@ describe('node lifecycle and taint eviction against an API server', () => {
     const defaulted = await pods.get('defaulted');
     assert.equal(defaulted.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'False', 'pods on the node are marked not ready');
 
-    const evicted = await waitFor('intolerant evicted', async () => {
+    const evicted = await eventually('intolerant evicted', async () => {
       const pod = await pods.get('intolerant');
       return pod.metadata?.deletionTimestamp ? pod : undefined;
     });
@@ -154,7 +154,7 @@ describe('node lifecycle and taint eviction against an API server', () => {
     assert.equal(eviction?.source?.component, 'taint-eviction-controller');
 
     assert.equal((await pods.get('patient')).metadata?.deletionTimestamp, undefined, 'tolerates for 2 s');
-    await waitFor('patient evicted', async () => (await pods.get('patient')).metadata?.deletionTimestamp);
+    await eventually('patient evicted', async () => (await pods.get('patient')).metadata?.deletionTimestamp);
     assert.ok(Date.now() - taintedAt >= 1_500, 'not before its tolerationSeconds');
     assert.equal((await pods.get('defaulted')).metadata?.deletionTimestamp, undefined, 'the default 300 s toleration still runs');
     assert.equal((await pods.get('daemon')).metadata?.deletionTimestamp, undefined, 'tolerating for ever, it stays');
@@ -164,20 +164,20 @@ describe('node lifecycle and taint eviction against an API server', () => {
     const { client, kubelets } = cluster;
     kubelets.alive.add('node-2');
     await kubelets.postReady('node-2');
-    const recovered = await waitFor('node-2 untainted', async () => {
+    const recovered = await eventually('node-2 untainted', async () => {
       const node = await getNode(client, 'node-2');
       return taintKeys(node).length === 0 && node;
     });
     assert.equal(readyOf(recovered)?.status, 'True');
-    await waitFor('cancel event', async () => (await eventsAbout(client, 'default', 'defaulted')).find((e) => e.message === 'Cancelling deletion of Pod default/defaulted'));
+    await eventually('cancel event', async () => (await eventsAbout(client, 'default', 'defaulted')).find((e) => e.message === 'Cancelling deletion of Pod default/defaulted'));
   });
 
   test('a cordoned node carries the unschedulable taint until uncordoned', async () => {
     const { client } = cluster;
     await client.resource(kinds.Node).patch('node-3', { spec: { unschedulable: true } });
-    await waitFor('unschedulable taint', async () => taintKeys(await getNode(client, 'node-3')).includes('node.kubernetes.io/unschedulable:NoSchedule'));
+    await eventually('unschedulable taint', async () => taintKeys(await getNode(client, 'node-3')).includes('node.kubernetes.io/unschedulable:NoSchedule'));
     await client.resource(kinds.Node).patch('node-3', { spec: { unschedulable: null } });
-    await waitFor('no taint', async () => taintKeys(await getNode(client, 'node-3')).length === 0);
+    await eventually('no taint', async () => taintKeys(await getNode(client, 'node-3')).length === 0);
   });
 
   test('a pod that does not tolerate a NoExecute taint a user adds is evicted at once', async () => {
@@ -185,7 +185,7 @@ describe('node lifecycle and taint eviction against an API server', () => {
     await createPod(client, 'plain', 'node-3');
     await createPod(client, 'gpu', 'node-3', [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoExecute' }]);
     await client.resource(kinds.Node).patch('node-3', { spec: { taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoExecute' }] } });
-    await waitFor('plain evicted', async () => (await client.resource(kinds.Pod, 'default').get('plain')).metadata?.deletionTimestamp);
+    await eventually('plain evicted', async () => (await client.resource(kinds.Pod, 'default').get('plain')).metadata?.deletionTimestamp);
     assert.equal((await client.resource(kinds.Pod, 'default').get('gpu')).metadata?.deletionTimestamp, undefined);
   });
 });
@@ -204,7 +204,7 @@ describe('controllers with --leader-elect', () => {
     const leaderElection = { leaseDurationMs: 1_000, renewDeadlineMs: 600, retryPeriodMs: 100 };
     const start = (identity: string) => startControllers({ server: cluster.server.url, leaderElect: true, leaderElection: { ...leaderElection, identity }, nodeMonitorGracePeriodMs: GRACE_MS });
     const a = start('controllers-a');
-    await waitFor('a leads', () => a.isLeading());
+    await eventually('a leads', () => a.isLeading());
     const b = start('controllers-b');
     await delay(500);
     assert.equal(b.isLeading(), false);
@@ -212,13 +212,13 @@ describe('controllers with --leader-elect', () => {
     assert.equal(lease.spec?.holderIdentity, 'controllers-a');
 
     await client.resource(kinds.Node).patch('node-1', { spec: { unschedulable: true } });
-    await waitFor('a taints', async () => taintKeys(await getNode(client, 'node-1')).length === 1);
+    await eventually('a taints', async () => taintKeys(await getNode(client, 'node-1')).length === 1);
 
     await a.stop();
-    await waitFor('b leads', () => b.isLeading());
+    await eventually('b leads', () => b.isLeading());
     assert.equal((await client.resource(kinds.Lease, 'kube-system').get('kube-controller-manager')).spec?.holderIdentity, 'controllers-b');
     await client.resource(kinds.Node).patch('node-2', { spec: { unschedulable: true } });
-    await waitFor('b taints', async () => taintKeys(await getNode(client, 'node-2')).length === 1);
+    await eventually('b taints', async () => taintKeys(await getNode(client, 'node-2')).length === 1);
 
     await b.stop();
     const released = await client.resource(kinds.Lease, 'kube-system').get('kube-controller-manager');

@@ -11,7 +11,7 @@ import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { KubeClient, isNotFound, kinds } from '../client/index.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { startControllers, type RunningControllers } from './index.js';
-import { waitFor } from './test-support.js';
+import { eventually } from '../test/eventually.js';
 
 let store: MvccStore;
 let server: RunningApiServer;
@@ -64,7 +64,7 @@ describe('garbage collector', () => {
     await ownedPod('bg-1', [owner]);
     await ownedPod('bg-2', [owner]);
     await client.resource(kinds.ConfigMap, 'default').delete('bg-owner', { propagationPolicy: 'Background' });
-    await waitFor('bg pods gone', async () => (await gone(() => pods().get('bg-1'))) && gone(() => pods().get('bg-2')));
+    await eventually('bg pods gone', async () => (await gone(() => pods().get('bg-1'))) && gone(() => pods().get('bg-2')));
   });
 
   test('a dependent with another owner left only loses the reference to the gone one', async () => {
@@ -72,7 +72,7 @@ describe('garbage collector', () => {
     const b = await configMapOwner('multi-b');
     await ownedPod('multi', [a, b]);
     await client.resource(kinds.ConfigMap, 'default').delete('multi-a');
-    const kept = await waitFor('reference removed', async () => {
+    const kept = await eventually('reference removed', async () => {
       const pod = await pods().get('multi');
       return pod.metadata?.ownerReferences?.length === 1 && pod;
     });
@@ -83,7 +83,7 @@ describe('garbage collector', () => {
     const owner = await configMapOwner('late-owner');
     await client.resource(kinds.ConfigMap, 'default').delete('late-owner');
     await ownedPod('late', [owner]);
-    await waitFor('late pod gone', () => gone(() => pods().get('late')));
+    await eventually('late pod gone', () => gone(() => pods().get('late')));
   });
 
   test('foreground: the owner stays, with foregroundDeletion, until its blocking dependents are gone', async () => {
@@ -93,14 +93,14 @@ describe('garbage collector', () => {
     await ownedPod('fg-held', [owner], { finalizers: ['example.com/hold'] });
     const rcs = client.resource(kinds.ReplicationController, 'default');
     await rcs.delete('fg', { propagationPolicy: 'Foreground' });
-    await waitFor('fg-1 gone', () => gone(() => pods().get('fg-1')));
-    await waitFor('fg-held terminating', async () => (await pods().get('fg-held')).metadata?.deletionTimestamp);
+    await eventually('fg-1 gone', () => gone(() => pods().get('fg-1')));
+    await eventually('fg-held terminating', async () => (await pods().get('fg-held')).metadata?.deletionTimestamp);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const waiting = await rcs.get('fg');
     assert.ok(waiting.metadata?.deletionTimestamp);
     assert.deepEqual(waiting.metadata?.finalizers, ['foregroundDeletion']);
     await pods().patch('fg-held', { metadata: { finalizers: null } });
-    await waitFor('rc gone', () => gone(() => rcs.get('fg')));
+    await eventually('rc gone', () => gone(() => rcs.get('fg')));
   });
 
   test('orphan: the dependents stay, without the reference, and the owner goes', async () => {
@@ -110,7 +110,7 @@ describe('garbage collector', () => {
     await ownedPod('orph-2', [owner, other]);
     const rcs = client.resource(kinds.ReplicationController, 'default');
     await rcs.delete('orph', { propagationPolicy: 'Orphan' });
-    await waitFor('rc gone', () => gone(() => rcs.get('orph')));
+    await eventually('rc gone', () => gone(() => rcs.get('orph')));
     assert.equal((await pods().get('orph-1')).metadata?.ownerReferences, undefined);
     assert.deepEqual((await pods().get('orph-2')).metadata?.ownerReferences, [other]);
     assert.equal((await pods().get('orph-1')).metadata?.deletionTimestamp, undefined);
@@ -125,7 +125,7 @@ describe('namespace controller', () => {
     // Held by a finalizer, so the namespace's conditions can be seen while it waits.
     await client.resource(kinds.ConfigMap, 'lab').create({ metadata: { name: 'held', finalizers: ['example.com/hold'] } });
     await client.resource(kinds.Namespace).delete('lab');
-    const waiting = await waitFor('content remaining', async () => {
+    const waiting = await eventually('content remaining', async () => {
       const ns = await client.resource(kinds.Namespace).get('lab');
       return ns.status?.conditions?.find((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True') && ns;
     });
@@ -135,7 +135,7 @@ describe('namespace controller', () => {
     assert.equal(await gone(() => pods('lab').get('web')), true);
     await client.resource(kinds.ConfigMap, 'lab').patch('held', { metadata: { finalizers: null } });
     // The controller looks again after upstream's 15 s estimate for finalizers (15/2 + 1 s).
-    await waitFor('namespace gone', () => gone(() => client.resource(kinds.Namespace).get('lab')), 15_000);
+    await eventually('namespace gone', () => gone(() => client.resource(kinds.Namespace).get('lab')), 15_000);
   });
 });
 
@@ -146,7 +146,7 @@ describe('pod garbage collector', () => {
     const watched = pods().get('on-node-9');
     assert.equal((await watched).spec?.nodeName, 'node-9');
     await client.resource(kinds.Node).delete('node-9');
-    await waitFor('pod gone', () => gone(() => pods().get('on-node-9')));
+    await eventually('pod gone', () => gone(() => pods().get('on-node-9')));
   });
 
   test('a pod on a Node that still exists stays', async () => {
