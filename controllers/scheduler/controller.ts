@@ -10,9 +10,10 @@
 // pods waiting for their claims (VolumeBinding), a claim changes.
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { isConflict, isNotFound, kinds } from '../../client/index.js';
+import { executePlan } from '../runtime/executor.js';
 import type { Controller, ControllerDeps, Enqueue } from '../runtime/controller.js';
 import { addUsage, newNodeInfo, podUsage, setNode, type NodeInfo, type PodUsage } from './node-info.js';
-import { schedulePod } from './plan.js';
+import { schedulePod, unschedulablePlan } from './plan.js';
 import { volumeBindingRejection } from './volume-binding.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
@@ -175,7 +176,6 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
       const preFilterRejection = volumeBindingRejection(pod, (claim) => claims.get(`${namespace}/${claim}`));
       const { decision, nextStartIndex } = schedulePod({ pod, usage, nodes: nodeOrder, startIndex, random, preFilterRejection });
       startIndex = nextStartIndex;
-      const name = pod.metadata?.name ?? '';
       if ('nodeName' in decision) {
         place(key, decision.nodeName, usage, true);
         while (bindingsInFlight >= MAX_BINDINGS_IN_FLIGHT) await new Promise<void>((resolve) => waitingForRoom.push(resolve));
@@ -188,16 +188,7 @@ export function schedulerController(deps: ControllerDeps, options: Partial<Sched
       }
       unschedulable.add(key);
       deps.log.debug({ pod: key, reason: decision.unschedulable }, 'unschedulable');
-      deps.recorder.eventFor(kinds.Pod, pod, 'Warning', 'FailedScheduling', decision.unschedulable);
-      const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
-      if (current?.status !== 'False' || current.reason !== 'Unschedulable' || current.message !== decision.unschedulable) {
-        const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.unschedulable, lastProbeTime: null, lastTransitionTime: new Date(deps.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') };
-        try {
-          await deps.client.resource(kinds.Pod, namespace).patch(name, { status: { conditions: [condition] } }, 'strategic', { subresource: 'status' });
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-        }
-      }
+      await executePlan(unschedulablePlan(pod, decision.unschedulable, deps.clock.now()), deps);
       return { requeueAfterMs: UNSCHEDULABLE_RETRY_MS };
     },
   };

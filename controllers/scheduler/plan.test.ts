@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Container, Node, Pod } from 'kubernetes-types/core/v1.js';
 import { node as testNode } from '../test-support.js';
 import { addUsage, newNodeInfo, podUsage, type NodeInfo } from './node-info.js';
-import { balancedAllocationScore, candidateNodeNames, feasibleNodesToFind, filterNode, fitErrorMessage, leastAllocatedScore, schedulePod, selectHost } from './plan.js';
+import { balancedAllocationScore, candidateNodeNames, feasibleNodesToFind, filterNode, fitErrorMessage, leastAllocatedScore, schedulePod, selectHost, unschedulablePlan } from './plan.js';
 import { milliValue, parseQuantity, wholeValue } from './quantity.js';
 
 const CONTROL_PLANE = 'node-role.kubernetes.io/control-plane';
@@ -163,5 +163,18 @@ describe('the decision', () => {
     assert.equal(first.nextStartIndex, 420);
     const second = schedulePod({ pod: pod('b'), usage: podUsage(pod('b')), nodes: infos, startIndex: first.nextStartIndex, random: () => 0.5 });
     assert.equal(second.nextStartIndex, 840);
+  });
+});
+
+describe('a pod no node fits', () => {
+  test('gets a FailedScheduling event each time, and the PodScheduled=False condition only when its message changes', () => {
+    const first = unschedulablePlan(pod('a'), 'no room', Date.parse('2025-01-01T00:00:00Z'));
+    assert.deepEqual(first.events.map((e) => `${e.type} ${e.reason}: ${e.message}`), ['Warning FailedScheduling: no room']);
+    assert.deepEqual(first.patches[0]?.patch, {
+      status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no room', lastProbeTime: null, lastTransitionTime: '2025-01-01T00:00:00Z' }] },
+    });
+    const marked = { ...pod('a'), status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: 'no room' }] } };
+    assert.equal(unschedulablePlan(marked, 'no room', 0).patches.length, 0);
+    assert.equal(unschedulablePlan(marked, 'still no room', 0).patches.length, 1);
   });
 });

@@ -5,6 +5,8 @@
 import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { preferredNodeAffinityWeight, requiredNodeAffinityMatches } from '../scheduling/node-affinity.js';
 import { findUntoleratedTaint, schedulingEffects, taintText, toleratesTaint } from '../scheduling/taints.js';
+import type { EventAction, PatchAction, Plan } from '../runtime/plan.js';
+import { metaTime } from '../runtime/time.js';
 import type { NodeInfo, PodUsage } from './node-info.js';
 
 /** Why a node was filtered out: its reasons, and whether evicting pods could ever help (upstream Unschedulable vs UnschedulableAndUnresolvable). */
@@ -246,4 +248,20 @@ export function fitErrorMessage(nodeCount: number, failures: readonly FilterFail
 export function preFilterFitErrorMessage(nodeCount: number, message: string): string {
   const head = `0/${nodeCount} nodes are available`;
   return `${head}: ${message}. preemption: ${head}: ${nodeCount} Preemption is not helpful for scheduling.`;
+}
+
+/**
+ * What the scheduler writes when no node fits (upstream handleSchedulingFailure):
+ * a FailedScheduling event at every attempt (the recorder aggregates them),
+ * and the PodScheduled=False condition with the same message, only when it
+ * says something new.
+ */
+export function unschedulablePlan(pod: Pod, message: string, now: number): Plan {
+  const { namespace = '', name = '', uid } = pod.metadata ?? {};
+  const event: EventAction = { regarding: { apiVersion: 'v1', kind: 'Pod', namespace, name, uid }, type: 'Warning', reason: 'FailedScheduling', message };
+  const current = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (current?.status === 'False' && current.reason === 'Unschedulable' && current.message === message) return { events: [event], patches: [], deletes: [] };
+  const condition = { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: metaTime(now) };
+  const patch: PatchAction = { kind: 'Pod', namespace, name, subresource: 'status', patchType: 'strategic', patch: { status: { conditions: [condition] } }, reason: 'unschedulable' };
+  return { events: [event], patches: [patch], deletes: [] };
 }
