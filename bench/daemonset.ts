@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { kubeconfigFor } from '../scripts/kubeconfig.js';
 import { startApiServer, stopChild } from './apiserver-process.js';
 import { startKubeletSim } from './kubelet-sim-process.js';
 import { fmt } from './load.js';
@@ -161,7 +162,7 @@ async function run(dir: string): Promise<Result> {
   children.add(server.child);
   const kubeconfig = join(dir, 'kubeconfig');
   const cacheDir = join(dir, 'cache');
-  await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: bench\n  cluster:\n    server: ${server.url}\ncontexts:\n- name: bench\n  context:\n    cluster: bench\n    user: bench\ncurrent-context: bench\nusers:\n- name: bench\n  user: {}\n`);
+  await writeFile(kubeconfig, kubeconfigFor(server.url));
 
   const nodesWatch = await watchReadyNodes(server.url, NAME_PREFIX, NODES);
   const nodesStarted = performance.now();
