@@ -373,6 +373,25 @@ describe('subresources', () => {
     const again = await server.call('POST', '/api/v1/namespaces/default/pods/bound/binding', { ...binding, target: { name: 'node-2' } });
     assert.equal(again.status, 409);
   });
+
+  test('eviction: dry run keeps the pod, a grace period marks it, a PUT is refused', async () => {
+    await server.call('POST', '/api/v1/namespaces/default/pods', pod('evicted'));
+    const eviction = (deleteOptions: object) => ({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evicted', namespace: 'default' }, deleteOptions });
+    const dry = await server.call('POST', '/api/v1/namespaces/default/pods/evicted/eviction', eviction({ dryRun: ['All'] }));
+    assert.equal(dry.status, 201);
+    assert.equal((await server.call('GET', '/api/v1/namespaces/default/pods/evicted')).body.metadata.deletionTimestamp, undefined);
+    const mismatched = await server.call('POST', '/api/v1/namespaces/default/pods/evicted/eviction?dryRun=All', eviction({ dryRun: [] }));
+    assert.equal(mismatched.status, 400);
+    assert.equal((await server.call('PUT', '/api/v1/namespaces/default/pods/evicted/eviction', eviction({}))).status, 405);
+    // A bound pod is deleted gracefully, as by kubectl delete: its kubelet finishes the job.
+    await server.call('POST', '/api/v1/namespaces/default/pods/evicted/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'evicted' }, target: { name: 'node-1' } });
+    const v1beta1 = { ...eviction({ gracePeriodSeconds: 5 }), apiVersion: 'policy/v1beta1' };
+    assert.equal((await server.call('POST', '/api/v1/namespaces/default/pods/evicted/eviction', v1beta1)).status, 201);
+    const marked = (await server.call('GET', '/api/v1/namespaces/default/pods/evicted')).body;
+    assert.equal(marked.metadata.deletionGracePeriodSeconds, 5);
+    const wrongKind = await server.call('POST', '/api/v1/namespaces/default/pods/evicted/eviction', { ...eviction({}), kind: 'Binding' });
+    assert.equal(wrongKind.status, 400);
+  });
 });
 
 describe('namespaces being deleted', () => {

@@ -193,6 +193,7 @@ export class RestHandlers {
 
   async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
     if (info.subresource === 'binding') return this.bind(info, body, contentType);
+    if (info.subresource === 'eviction') return this.evict(info, body, contentType, query);
     if (info.name !== undefined) throw methodNotAllowed();
     checkWriteOptions('CreateOptions', query.fieldManager);
     const object = decodeObjectBody(body, contentType);
@@ -386,6 +387,35 @@ export class RestHandlers {
     return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
   }
 
+  /**
+   * POST pods/<name>/eviction (upstream pkg/registry/core/pod/storage
+   * EvictionREST): deletes the pod with the Eviction's DeleteOptions.
+   * kubelab serves no PodDisruptionBudgets, so no budget ever refuses an
+   * eviction with 429 as upstream's can.
+   */
+  private async evict(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
+    const eviction = decodeObjectBody(body, contentType);
+    if (eviction.apiVersion !== undefined && eviction.apiVersion !== 'policy/v1' && eviction.apiVersion !== 'policy/v1beta1') {
+      throw badRequest(`the API version in the data (${String(eviction.apiVersion)}) does not match the expected API version (policy/v1)`);
+    }
+    if (eviction.kind !== undefined && eviction.kind !== 'Eviction') {
+      throw badRequest(`Eviction in version "v1" cannot be handled as a ${String(eviction.kind)}: the kind in the data does not match Eviction`);
+    }
+    if (eviction.metadata?.name !== info.name) throw badRequest('name in URL does not match name in Eviction object');
+    const embedded = (eviction as { deleteOptions?: unknown }).deleteOptions ?? {};
+    if (embedded === null || typeof embedded !== 'object' || Array.isArray(embedded)) throw badRequest('deleteOptions must be DeleteOptions');
+    const options = deleteOptionsOf(embedded as Record<string, unknown>, {});
+    // As upstream's propagateDryRun: the request's dryRun and the Eviction's must agree.
+    const requestDryRun = isDryRun(query);
+    if (requestDryRun && (embedded as { dryRun?: unknown }).dryRun !== undefined && !options.dryRun) {
+      throw badRequest(`Non-matching dry-run options in request and content: [All] and ${JSON.stringify((embedded as { dryRun?: unknown }).dryRun)}`);
+    }
+    const objects = this.registry.of(info.resource);
+    const pod = await objects.get(info.namespace, info.name!);
+    await this.deleteObject(info.resource, objects, pod, { ...options, dryRun: options.dryRun || requestDryRun });
+    return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
+  }
+
   // --- deletes -------------------------------------------------------------
 
   async delete(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): Promise<Answer> {
@@ -489,6 +519,11 @@ interface DeleteOptions {
 function deleteOptions(body: Buffer | undefined, contentType: string | undefined, query: Query): DeleteOptions {
   const fromBody = body && body.length > 0 && body.toString('utf8').trim() !== '' ? (decodeBody(body, contentType) as Record<string, unknown>) : {};
   if (fromBody === null || typeof fromBody !== 'object') throw badRequest('the body of a delete must be DeleteOptions');
+  return deleteOptionsOf(fromBody, query);
+}
+
+/** DeleteOptions from a body's fields, or else the query's (a delete's own, or an Eviction's). */
+function deleteOptionsOf(fromBody: Record<string, unknown>, query: Query): DeleteOptions {
   const grace = fromBody.gracePeriodSeconds ?? (query.gracePeriodSeconds !== undefined ? Number(query.gracePeriodSeconds) : undefined);
   if (grace !== undefined && (typeof grace !== 'number' || !Number.isInteger(grace))) throw badRequest('gracePeriodSeconds must be a whole number');
   const policy = fromBody.propagationPolicy ?? query.propagationPolicy;

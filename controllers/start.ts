@@ -5,6 +5,7 @@
 // Each leadership term starts from empty caches and empty controller memory,
 // as a new upstream leader does.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { EventRecorder, KubeClient, LeaderElector, leaderElectionDefaults, systemClock, type Clock } from '../client/index.js';
@@ -69,6 +70,8 @@ export function startControllers(options: StartControllersOptions): RunningContr
   /** One term: fresh informers and controllers, until `signal` aborts. */
   async function runTerm(signal: AbortSignal): Promise<void> {
     const informers = new SharedInformerFactory({ client, clock, logger: log });
+    // Each controller listens for the end of the term: that is no leak, and node's warning past 10 would be noise.
+    setMaxListeners(names.length + 10, signal);
     const recorders: EventRecorder[] = [];
     const runs = names.map((name) => {
       const descriptor = controllerDescriptors[name]!;

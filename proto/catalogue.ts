@@ -73,7 +73,7 @@ interface Entry {
   categories?: string[];
   verbs?: readonly Verb[];
   /** Subresource names; their kinds follow from the entry ('status': its own kind). */
-  subresources?: ('status' | 'scale' | 'binding' | 'finalize' | 'log' | 'exec')[];
+  subresources?: ('status' | 'scale' | 'binding' | 'eviction' | 'finalize' | 'log' | 'exec')[];
 }
 
 function resource(e: Entry): ResourceType {
@@ -85,6 +85,8 @@ function resource(e: Entry): ResourceType {
     // as upstream's discovery: pods/log answers with kind Pod (its body is text), pods/exec takes PodExecOptions.
     if (name === 'log') return { name: 'log', kind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'], stream: true };
     if (name === 'exec') return { name: 'exec', kind: { group: '', version: 'v1', kind: 'PodExecOptions' }, verbs: ['create', 'get'], stream: true };
+    // pods/eviction takes a policy/v1 Eviction (policy/v1beta1 accepted too, as upstream's EvictionREST).
+    if (name === 'eviction') return { name: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] };
     return { name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] };
   });
   return {
@@ -141,7 +143,7 @@ const current: readonly ResourceType[] = [
     scope: 'Namespaced',
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['binding', 'exec', 'log', 'status'],
+    subresources: ['binding', 'eviction', 'exec', 'log', 'status'],
   }),
   resource({
     group: '',

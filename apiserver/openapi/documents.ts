@@ -27,6 +27,8 @@ const FORCE = queryParameter('force', 'Force is going to "force" Apply requests.
 
 interface Operation {
   readonly action: string;
+  /** The subresource it acts on ('status', 'eviction'), which names it apart from the resource's own operation. */
+  readonly subresource?: string;
   readonly parameters: readonly Record<string, unknown>[];
   /** The definition the operation answers with (none for a legacy version: it is served without schemas). */
   readonly answers?: string;
@@ -64,14 +66,15 @@ function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>)
   for (const sub of r.subresources) {
     if (sub.stream) continue;
     const subKind = kinds.get(gvkKey(sub.kind));
-    if (sub.name === 'binding') {
-      found.set(`${collection}/{name}/binding`, { post: { action: 'post', parameters: writes, answers: subKind, takes: subKind } });
+    // Subresources one only POSTs to: pods/binding, pods/eviction.
+    if (sub.verbs.length === 1 && sub.verbs[0] === 'create') {
+      found.set(`${collection}/{name}/${sub.name}`, { post: { action: 'post', subresource: sub.name, parameters: writes, answers: subKind, takes: subKind } });
       continue;
     }
     const operations: Record<string, Operation> = {
-      get: { action: 'get', parameters: [], answers: subKind },
-      put: { action: 'put', parameters: writes, answers: subKind, takes: subKind },
-      patch: { action: 'patch', parameters: [...writes, FORCE], answers: subKind, takes: `${META}Patch` },
+      get: { action: 'get', subresource: sub.name, parameters: [], answers: subKind },
+      put: { action: 'put', subresource: sub.name, parameters: writes, answers: subKind, takes: subKind },
+      patch: { action: 'patch', subresource: sub.name, parameters: [...writes, FORCE], answers: subKind, takes: `${META}Patch` },
     };
     // Only the verbs the subresource has (namespaces/finalize is a PUT alone).
     const verbOf = { get: 'get', put: 'update', patch: 'patch' } as const;
@@ -84,8 +87,10 @@ function gvkExtension(r: ResourceType): Record<string, unknown> {
   return { 'x-kubernetes-group-version-kind': { group: r.group, version: r.version, kind: r.kind } };
 }
 
-function operationId(action: string, r: ResourceType): string {
-  return `${action}${r.kind}`;
+/** Unique in a document, as upstream's (readCoreV1NamespacedPodStatus there, getPodStatus here). */
+function operationId(op: Operation, r: ResourceType): string {
+  const sub = op.subresource ? op.subresource[0]!.toUpperCase() + op.subresource.slice(1) : '';
+  return `${op.action}${r.kind}${sub}`;
 }
 
 /** The names of the definitions `roots` reach through $ref, roots included. */
@@ -120,7 +125,7 @@ export function swaggerDocument(served: readonly ResourceType[], { definitions, 
             consumes: ['*/*'],
             produces: ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'],
             schemes: ['https'],
-            operationId: operationId(op.action, r),
+            operationId: operationId(op, r),
             parameters: [...(op.takes ? [{ name: 'body', in: 'body', required: true, schema: { $ref: DEFINITION_REF + op.takes } }] : []), ...op.parameters],
             responses: { '200': { description: 'OK', ...(op.answers ? { schema: { $ref: DEFINITION_REF + op.answers } } : {}) }, '401': { description: 'Unauthorized' } },
             'x-kubernetes-action': op.action,
@@ -175,7 +180,7 @@ export function groupVersionDocument(served: readonly ResourceType[], { definiti
           return [
             method,
             {
-              operationId: operationId(op.action, r),
+              operationId: operationId(op, r),
               parameters: op.parameters.map(({ type: _type, ...p }) => ({ ...p, schema: { type: 'string' } })),
               ...(op.takes ? { requestBody: { content: content(op.takes), required: true } } : {}),
               responses: { '200': { description: 'OK', ...(op.answers ? { content: content(op.answers) } : {}) }, '401': { description: 'Unauthorized' } },
