@@ -26,7 +26,8 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   if (YAML_TYPES.has(type) || type === APPLY_PATCH_TYPE) {
     try {
-      return parseYaml(text) as unknown;
+      // As yaml.v2 under upstream's non-strict decoding, a repeated key's last value wins; field validation names the repeat.
+      return parseYaml(text, { uniqueKeys: false }) as unknown;
     } catch (error) {
       throw badRequest(`error converting YAML to JSON: ${(error as Error).message}`);
     }
@@ -39,6 +40,19 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
   } catch (error) {
     throw badRequest(`json parse error: ${(error as Error).message}`);
   }
+}
+
+/** A JSON or YAML body's text, for what a parsed value no longer shows (duplicated keys). */
+export interface BodySource {
+  readonly text: string;
+  readonly yaml: boolean;
+}
+
+/** The text of a JSON or YAML body (after decodeBody accepted it); undefined for protobuf. */
+export function bodySource(body: Buffer | undefined, contentType: string | undefined): BodySource | undefined {
+  const type = mediaType(contentType);
+  if (type === PROTOBUF || !body) return undefined;
+  return { text: body.toString('utf8'), yaml: YAML_TYPES.has(type) || type === APPLY_PATCH_TYPE };
 }
 
 /** A decoded body that must be one object, not a list or a scalar. */

@@ -17,7 +17,7 @@ import {
 import { CompactedError, FutureRevisionError, type Clock, type Store } from '../store/index.js';
 import { Admission } from './admission.js';
 import { applyConfig, ApplyConflictError, checkPatchOptions, checkWriteOptions, managerName, trackUpdate } from './apply/index.js';
-import { APPLY_PATCH_TYPE, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
+import { APPLY_PATCH_TYPE, bodySource, decodeBody, decodeObjectBody, mediaType, PATCH_TYPES, type PatchType } from './content.js';
 import { checkBodyFields, checkPatchedFields, fieldValidationOf, goValueText } from './field-validation/index.js';
 import { applyPatch, PatchError } from './patch/index.js';
 import { finalizersForGarbageCollection } from './registry/deletion.js';
@@ -198,7 +198,7 @@ export class RestHandlers {
     checkWriteOptions('CreateOptions', query.fieldManager);
     const object = decodeObjectBody(body, contentType);
     checkType(info.resource, object);
-    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'));
+    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'), bodySource(body, contentType));
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
     await this.admission.admitCreate(info, object);
@@ -227,7 +227,7 @@ export class RestHandlers {
     if (info.subresource === 'scale') return this.updateScale(info, object, query);
     if (info.subresource === 'binding') throw methodNotAllowed();
     if (info.subresource === undefined) checkType(info.resource, object);
-    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'UpdateOptions'));
+    const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'UpdateOptions'), bodySource(body, contentType));
     const meta = (object.metadata ??= {});
     if (meta.name !== undefined && meta.name !== info.name) {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${info.name})`);
@@ -286,7 +286,8 @@ export class RestHandlers {
         throw error;
       }
       const patchText = () => (type === 'application/strategic-merge-patch+json' ? goValueText(patch) : JSON.stringify(patched));
-      const { warnings } = checkPatchedFields(kind, patched, directive, patchText);
+      const mergeSource = type === 'application/json-patch+json' ? undefined : bodySource(body, contentType);
+      const { warnings } = checkPatchedFields(kind, patched, directive, patchText, mergeSource);
       const pinned = patched.metadata?.resourceVersion !== original.metadata?.resourceVersion;
       try {
         if (isScale) return await this.updateScale(info, patched, query, current);

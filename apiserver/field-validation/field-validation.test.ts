@@ -128,3 +128,112 @@ describe('field validation on update and patch', () => {
     assert.equal(warned.body.spec.foo, undefined);
   });
 });
+
+describe('duplicate fields (upstream test/integration/apiserver/field_validation_test.go, with a Pod)', () => {
+  const json = (name: string) => `{
+  "apiVersion": "v1",
+  "kind": "Pod",
+  "metadata": {"name": "${name}", "name": "${name}", "unknownMeta": "x"},
+  "spec": {
+    "unknown1": "val1",
+    "unknownDupe": "valDupe",
+    "unknownDupe": "valDupe2",
+    "restartPolicy": "Always",
+    "restartPolicy": "Never",
+    "containers": [{"name": "c", "image": "nginx", "unknownNested": "val1", "imagePullPolicy": "Always", "imagePullPolicy": "Never"}]
+  }
+}`;
+  const yaml = (name: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  name: ${name}
+  unknownMeta: x
+spec:
+  unknown1: val1
+  unknownDupe: valDupe
+  unknownDupe: valDupe2
+  restartPolicy: Always
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: nginx
+    unknownNested: val1
+    imagePullPolicy: Always
+    imagePullPolicy: Never
+`;
+  const JSON_TEXTS = [
+    'duplicate field "metadata.name"',
+    'unknown field "metadata.unknownMeta"',
+    'unknown field "spec.unknown1"',
+    'unknown field "spec.unknownDupe"',
+    'duplicate field "spec.restartPolicy"',
+    'unknown field "spec.containers[0].unknownNested"',
+    'duplicate field "spec.containers[0].imagePullPolicy"',
+  ];
+  const YAML_LINES = ['line 5: key "name" already set in map', 'line 10: key "unknownDupe" already set in map', 'line 12: key "restartPolicy" already set in map', 'line 18: key "imagePullPolicy" already set in map'];
+  const YAML_UNKNOWN = ['unknown field "metadata.unknownMeta"', 'unknown field "spec.containers[0].unknownNested"', 'unknown field "spec.unknown1"', 'unknown field "spec.unknownDupe"'];
+  const warningsOf = (header: string | null) => (header ?? '').split(/, (?=299 )/).map((w) => JSON.parse(w.slice('299 - '.length)) as string);
+  const JSON_TYPE = { 'Content-Type': 'application/json' };
+  const YAML_TYPE = { 'Content-Type': 'application/yaml' };
+
+  test('JSON under Strict: repeated known fields and unknown ones, in the order the decoder meets them; nothing stored', async () => {
+    const answer = await server.call('POST', `${pods}?fieldValidation=Strict`, json('dup-strict'), JSON_TYPE);
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.message, `Pod in version "v1" cannot be handled as a Pod: strict decoding error: ${JSON_TEXTS.join(', ')}`);
+    assert.equal((await server.call('GET', `${pods}/dup-strict`)).status, 404);
+  });
+
+  test('JSON under Warn: one warning each, and the last value of a repeated field is kept', async () => {
+    const answer = await server.call('POST', pods, json('dup-warn'), JSON_TYPE);
+    assert.equal(answer.status, 201);
+    assert.deepEqual(warningsOf(answer.headers.get('warning')), JSON_TEXTS);
+    assert.equal(answer.body.spec.restartPolicy, 'Never');
+    assert.equal(answer.body.spec.containers[0].imagePullPolicy, 'Never');
+  });
+
+  test('YAML under Strict and Warn: yaml.v2 lines for the repeats, then the unknown fields sorted', async () => {
+    const strict = await server.call('POST', `${pods}?fieldValidation=Strict`, yaml('dup-yaml-strict'), YAML_TYPE);
+    assert.equal(strict.status, 400);
+    assert.equal(
+      strict.body.message,
+      `Pod in version "v1" cannot be handled as a Pod: strict decoding error: yaml: unmarshal errors:\n  ${YAML_LINES.join('\n  ')}, ${YAML_UNKNOWN.join(', ')}`,
+    );
+    const warned = await server.call('POST', pods, yaml('dup-yaml-warn'), YAML_TYPE);
+    assert.equal(warned.status, 201);
+    assert.deepEqual(warningsOf(warned.headers.get('warning')), [...YAML_LINES, ...YAML_UNKNOWN]);
+    assert.equal(warned.body.spec.restartPolicy, 'Never');
+    const ignored = await server.call('POST', `${pods}?fieldValidation=Ignore`, yaml('dup-yaml-ignore'), YAML_TYPE);
+    assert.equal(ignored.status, 201);
+    assert.equal(ignored.headers.get('warning'), null);
+  });
+
+  test('a merge patch: its own repeats (unknown ones too) first, then the unknown fields, sorted', async () => {
+    await server.call('POST', pods, pod('dup-patch'));
+    const patch = '{"metadata": {"labels": {"tier": "a", "tier": "b"}}, "spec": {"unknown1": "val1", "unknownDupe": "a", "unknownDupe": "b"}}';
+    const answer = await server.call('PATCH', `${pods}/dup-patch?fieldValidation=Warn`, patch, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(answer.status, 200);
+    assert.deepEqual(warningsOf(answer.headers.get('warning')), [
+      'duplicate field "metadata.labels.tier"',
+      'duplicate field "spec.unknownDupe"',
+      'unknown field "spec.unknown1"',
+      'unknown field "spec.unknownDupe"',
+    ]);
+    assert.equal(answer.body.metadata.labels.tier, 'b');
+  });
+
+  test('a body without repeats answers no warning, whatever its escapes and nesting', async () => {
+    const body = JSON.stringify(pod('dup-none')).replace(
+      '"metadata":{',
+      String.raw`"metadata":{"annotations":{"example.com/k\u0065y":"{\"x\":1,\"x\":2}","example.com/key2":"[\"\\\"\"]"},`,
+    );
+    const answer = await server.call('POST', pods, body, JSON_TYPE);
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.headers.get('warning'), null);
+    assert.equal(answer.body.metadata.annotations['example.com/key'], '{"x":1,"x":2}');
+    // A key written with an escape is the same key.
+    const escaped = JSON.stringify(pod('dup-escaped')).replace('"metadata":{', String.raw`"metadata":{"annotations":{"key":"1","key":"2"},`);
+    const warned = await server.call('POST', pods, escaped, JSON_TYPE);
+    assert.deepEqual(warningsOf(warned.headers.get('warning')), ['duplicate field "metadata.annotations.key"']);
+  });
+});

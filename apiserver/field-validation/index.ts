@@ -6,6 +6,8 @@
 // nothing. A value of the wrong type is refused in every mode.
 import { badRequest, fieldError, invalid, type ResourceType } from '../../proto/index.js';
 import { gvkKey } from '../openapi/index.js';
+import type { BodySource } from '../content.js';
+import { jsonFieldTexts, scanJsonKeys, yamlDuplicateTexts } from './duplicates.js';
 import { shapeOfKind } from './shapes.js';
 import { dropUnknown, walkObject } from './walk.js';
 
@@ -41,14 +43,25 @@ function walk(kind: { group: string; version: string; kind: string }, object: Re
  * A create or update body (upstream's decode, then transformDecodeError):
  * `Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"`.
  */
-export function checkBodyFields(resource: ResourceType, object: Record<string, unknown>, directive: FieldValidation): FieldCheck {
+export function checkBodyFields(resource: ResourceType, object: Record<string, unknown>, directive: FieldValidation, source?: BodySource): FieldCheck {
   const result = walk(resource, object);
   if (!result) return NO_WARNINGS;
   const cannotHandle = `${resource.kind} in version "${resource.version}" cannot be handled as a ${resource.kind}`;
   if (result.typeError) throw badRequest(`${cannotHandle}: ${result.typeError}`);
   dropUnknown(result);
-  if (result.unknown.length === 0 || directive === 'Ignore') return NO_WARNINGS;
-  const texts = unknownFieldTexts(result.unknown);
+  if (directive === 'Ignore') return NO_WARNINGS;
+  if (source?.yaml) {
+    // As sigs.k8s.io/yaml: yaml.v2's errors for repeated keys first, then the unknown fields, sorted.
+    const repeats = yamlDuplicateTexts(source.text);
+    const unknown = unknownFieldTexts([...result.unknown].sort());
+    if (repeats.length === 0 && unknown.length === 0) return NO_WARNINGS;
+    if (directive === 'Warn') return { warnings: [...repeats, ...unknown] };
+    const yamlError = repeats.length > 0 ? [`yaml: unmarshal errors:\n  ${repeats.join('\n  ')}`] : [];
+    throw badRequest(`${cannotHandle}: strict decoding error: ${[...yamlError, ...unknown].join(', ')}`);
+  }
+  // JSON: unknown and repeated fields in the order the decoder meets them.
+  const texts = source ? jsonFieldTexts(source.text, result.unknown) : unknownFieldTexts(result.unknown);
+  if (texts.length === 0) return NO_WARNINGS;
   if (directive === 'Strict') throw badRequest(`${cannotHandle}: strict decoding error: ${texts.join(', ')}`);
   return { warnings: texts };
 }
@@ -64,12 +77,15 @@ export function checkPatchedFields(
   patched: Record<string, unknown>,
   directive: FieldValidation,
   patchValue: () => string,
+  patchSource?: BodySource,
 ): FieldCheck {
   const result = walk(kind, patched);
   if (!result) return NO_WARNINGS;
   const refuse = (detail: string) => invalid('', '', '', [fieldError.invalid('patch', patchValue(), detail)]);
   if (result.typeError) throw refuse(result.typeError);
-  const texts = unknownFieldTexts(result.unknown);
+  // As upstream's merge and strategic merge patches: the patch's own repeated keys (known or not), then the patched object's unknown fields, sorted.
+  const repeats = patchSource && !patchSource.yaml && directive !== 'Ignore' ? scanJsonKeys(patchSource.text).map((d) => `duplicate field "${d.path}"`) : [];
+  const texts = [...repeats, ...unknownFieldTexts([...result.unknown].sort())];
   if (texts.length > 0 && directive === 'Strict') throw refuse(`strict decoding error: ${texts.join(', ')}`);
   dropUnknown(result);
   return directive === 'Warn' && texts.length > 0 ? { warnings: texts } : NO_WARNINGS;
