@@ -93,6 +93,24 @@ describe('S6 walkthrough: a StatefulSet with claims on hand-made volumes, with k
     assert.deepEqual(endpoints.subsets?.[0]?.addresses?.map((a) => a.hostname).sort(), ['web-0', 'web-1']);
   });
 
+  test('5 (EndpointSlices). kubectl get endpointslices shows the one slice of nginx with both addresses', async () => {
+    const ips = (await readyPods(['web-0', 'web-1'])).map((p) => p.status?.podIP ?? '').sort();
+    const [header, ...slices] = await eventually('one slice with both pods', async () => {
+      const got = await rows('endpointslices', '-l', 'kubernetes.io/service-name=nginx');
+      return got.length === 2 && got[1]![3]!.split(',').length === 2 ? got : undefined;
+    });
+    assert.deepEqual(header, ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE']);
+    assert.match(slices[0]![0]!, /^nginx-[a-z0-9]{5}$/);
+    assert.deepEqual(slices[0]!.slice(1, 3), ['IPv4', '80']);
+    assert.deepEqual(slices[0]![3]!.split(',').sort(), ips);
+    const [slice] = (await lab.cluster.client.resource(kinds.EndpointSlice, 'default').list({ labelSelector: 'kubernetes.io/service-name=nginx' })).items;
+    assert.deepEqual(slice?.metadata?.ownerReferences?.map((o) => [o.kind, o.name, o.controller]), [['Service', 'nginx', true]]);
+    assert.deepEqual(slice?.endpoints.map((e) => [e.hostname, e.conditions?.ready, e.targetRef?.name]).sort(), [
+      ['web-0', true, 'web-0'],
+      ['web-1', true, 'web-1'],
+    ]);
+  });
+
   test('7. kubectl delete pod -l role=stateful: both come back, in order, on the same claims and volumes', async () => {
     const before = new Map((await pods()).map((p) => [p.metadata?.name, p.metadata?.uid]));
     const mark = watched.lines.length;
@@ -109,9 +127,11 @@ describe('S6 walkthrough: a StatefulSet with claims on hand-made volumes, with k
     assert.ok(web0Ready >= 0 && web0Ready < web1Running, watched.lines.slice(mark).join('\n'));
     const claims = await rows('pvc', '--no-headers');
     assert.deepEqual(new Map(claims.map((c) => [c[0], c[2]])), volumeOf);
-    await eventually('the Endpoints follow the new pods', async () => {
-      const ips = back.map((p) => `${p.status?.podIP}:80`).sort().join(',');
-      return (await row('endpoints', 'nginx'))[1]!.split(',').sort().join(',') === ips;
+    const ips = back.map((p) => p.status?.podIP ?? '').sort();
+    await eventually('the Endpoints and the EndpointSlice follow the new pods', async () => {
+      const endpoints = (await row('endpoints', 'nginx'))[1]!.split(',').sort();
+      const slices = await rows('endpointslices', '-l', 'kubernetes.io/service-name=nginx', '--no-headers');
+      return endpoints.join() === ips.map((ip) => `${ip}:80`).join() && slices.length === 1 && slices[0]![3]!.split(',').sort().join() === ips.join();
     });
   });
 
