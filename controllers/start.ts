@@ -5,6 +5,7 @@
 // Each leadership term starts from empty caches and empty controller memory,
 // as a new upstream leader does.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
 import { EventRecorder, KubeClient, LeaderElector, leaderElectionDefaults, systemClock, type Clock } from '../client/index.js';
@@ -68,6 +69,9 @@ export function startControllers(options: StartControllersOptions): RunningContr
 
   /** One term: fresh informers and controllers, until `signal` aborts. */
   async function runTerm(signal: AbortSignal): Promise<void> {
+    // Each controller listens for the term's end (runController), besides the term's own waits: a dozen
+    // controllers pass node's default of 10 listeners, which would warn of a leak that is not one.
+    setMaxListeners(names.length + 10, signal);
     const informers = new SharedInformerFactory({ client, clock, logger: log });
     const recorders: EventRecorder[] = [];
     const runs = names.map((name) => {
