@@ -1,7 +1,8 @@
 // What every cluster has from the start (upstream's bootstrap controller in
 // pkg/controlplane): the namespaces default, kube-system, kube-public and
 // kube-node-lease, and the `kubernetes` Service in default (10.96.0.1:443)
-// with its Endpoints. Written straight to the store before the server serves,
+// with its Endpoints and its EndpointSlice (upstream's endpoint reconciler
+// writes both; no controller manages them). Written straight to the store before the server serves,
 // so the first request finds them; an existing one is left as it is.
 import { randomUUID } from 'node:crypto';
 import { resources, storageKey, type ResourceType } from '../proto/index.js';
@@ -14,7 +15,7 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 /** The kubernetes service's port on the API server (upstream's default secure port). */
 const API_PORT = 6443;
 
-const resource = (kind: string): ResourceType => resources.find((r) => r.group === '' && r.kind === kind)!;
+const resource = (kind: string, group = ''): ResourceType => resources.find((r) => r.group === group && r.kind === kind)!;
 
 function systemObjects(now: string): [ResourceType, KubeObject][] {
   const meta = (name: string, namespace?: string, labels?: Record<string, string>) => ({
@@ -47,7 +48,13 @@ function systemObjects(now: string): [ResourceType, KubeObject][] {
     metadata: meta('kubernetes', 'default', { 'endpointslice.kubernetes.io/skip-mirror': 'true' }),
     subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: API_PORT, protocol: 'TCP' }] }],
   };
-  return [...namespaces, [resource('Service'), service], [resource('Endpoints'), endpoints]];
+  const slice: KubeObject = {
+    metadata: { ...meta('kubernetes', 'default', { 'kubernetes.io/service-name': 'kubernetes' }), generation: 1 },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+    ports: [{ name: 'https', protocol: 'TCP', port: API_PORT }],
+  };
+  return [...namespaces, [resource('Service'), service], [resource('Endpoints'), endpoints], [resource('EndpointSlice', 'discovery.k8s.io'), slice]];
 }
 
 export async function ensureSystemObjects(store: Store, clock: Clock = systemClock): Promise<void> {

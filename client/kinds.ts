@@ -3,6 +3,7 @@
 // (client-go's typed clientsets, without generated code).
 import type { ControllerRevision, DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type {
   ConfigMap,
@@ -45,4 +46,5 @@ export const kinds = {
   ControllerRevision: typed<ControllerRevision>('apps', 'v1', 'controllerrevisions'),
   Lease: typed<Lease>('coordination.k8s.io', 'v1', 'leases'),
   StorageClass: typed<StorageClass>('storage.k8s.io', 'v1', 'storageclasses'),
+  EndpointSlice: typed<EndpointSlice>('discovery.k8s.io', 'v1', 'endpointslices'),
 } as const;

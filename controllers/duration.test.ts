@@ -23,6 +23,7 @@ describe('flags', () => {
       'podgc',
       'garbagecollector',
       'endpoints',
+      'endpointslice',
       'daemonset',
       'persistentvolume-binder',
       'simulated-provisioner',
@@ -35,6 +36,7 @@ describe('flags', () => {
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
     assert.deepEqual(resolveControllerNames(['persistentvolume-binder-controller']), ['persistentvolume-binder']);
     assert.deepEqual(resolveControllerNames(['statefulset-controller']), ['statefulset']);
+    assert.deepEqual(resolveControllerNames(['endpointslice-controller', 'endpoints-controller']), ['endpoints', 'endpointslice']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {

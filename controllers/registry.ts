@@ -3,6 +3,7 @@
 import type { Controller, ControllerDeps } from './runtime/controller.js';
 import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
 import { endpointsController } from './endpoints/controller.js';
+import { endpointSliceController } from './endpointslice/controller.js';
 import { garbageCollectorController } from './garbagecollector/controller.js';
 import { namespaceController } from './namespace/controller.js';
 import { persistentVolumeBinderController } from './persistentvolume/controller.js';
@@ -38,6 +39,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   podgc: { upstreamName: 'pod-garbage-collector', component: 'pod-garbage-collector', make: (deps, o) => podGCController(deps, o.podGC) },
   garbagecollector: { upstreamName: 'garbage-collector-controller', component: 'garbage-collector-controller', make: (deps) => garbageCollectorController(deps) },
   endpoints: { upstreamName: 'endpoints-controller', component: 'endpoint-controller', make: (deps) => endpointsController(deps) },
+  endpointslice: { upstreamName: 'endpointslice-controller', component: 'endpointslice-controller', make: (deps) => endpointSliceController(deps) },
   daemonset: { upstreamName: 'daemonset-controller', component: 'daemonset-controller', make: (deps, o) => daemonSetController(deps, o.daemonSet) },
   'persistentvolume-binder': { upstreamName: 'persistentvolume-binder-controller', component: 'persistentvolume-controller', make: (deps) => persistentVolumeBinderController(deps) },
   // Upstream, an external provisioner is a process of its own (a CSI driver's csi-provisioner), its events from its provisioner name.

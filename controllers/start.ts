@@ -69,9 +69,10 @@ export function startControllers(options: StartControllersOptions): RunningContr
 
   /** One term: fresh informers and controllers, until `signal` aborts. */
   async function runTerm(signal: AbortSignal): Promise<void> {
-    const informers = new SharedInformerFactory({ client, clock, logger: log });
-    // Each controller listens for the end of the term: that is no leak, and node's warning past 10 would be noise.
+    // Each controller listens for the term's end (runController), besides the term's own waits: a dozen
+    // controllers pass node's default of 10 listeners, which would warn of a leak that is not one.
     setMaxListeners(names.length + 10, signal);
+    const informers = new SharedInformerFactory({ client, clock, logger: log });
     const recorders: EventRecorder[] = [];
     const runs = names.map((name) => {
       const descriptor = controllerDescriptors[name]!;

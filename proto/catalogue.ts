@@ -213,6 +213,8 @@ const current: readonly ResourceType[] = [
   resource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', scope: 'Namespaced' }),
   // storage.k8s.io/v1
   resource({ group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', scope: 'Cluster', shortNames: ['sc'] }),
+  // discovery.k8s.io/v1
+  resource({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', scope: 'Namespaced' }),
 ];
 
 const currentOf = (group: string, kind: string): ResourceType => current.find((r) => r.group === group && r.kind === kind)!;

@@ -105,6 +105,30 @@ export interface LabWithKubectl {
   readonly kubectl: Kubectl;
   /** Runs kubectl and answers its output; a non-zero exit fails the test with kubectl's stderr. */
   readonly ok: (...args: string[]) => Promise<string>;
+  /** `kubectl get <args>` rows, split into columns at runs of two or more spaces (empty cells vanish). */
+  readonly rows: (...args: string[]) => Promise<string[][]>;
+  /** Starts `kubectl get <args> -w --no-headers` and collects the lines it prints; killed with the lab. */
+  readonly watch: (...args: string[]) => WatchedLines;
+}
+
+export interface WatchedLines {
+  /** Every non-empty line printed so far, in order. */
+  readonly lines: string[];
+  /** The index of the first line from `from` on matching `pattern`, or -1. */
+  firstLine(pattern: RegExp, from?: number): number;
+}
+
+/** Collects the lines a long-running kubectl prints. */
+function collectLines(child: ChildProcess): WatchedLines {
+  const lines: string[] = [];
+  let buffer = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const complete = buffer.split('\n');
+    buffer = complete.pop() ?? '';
+    lines.push(...complete.filter((l) => l.trim() !== ''));
+  });
+  return { lines, firstLine: (pattern, from = 0) => lines.findIndex((line, i) => i >= from && pattern.test(line)) };
 }
 
 /**
@@ -131,6 +155,11 @@ export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
     if (value === undefined) throw new Error('labWithKubectl: used before its before() hook ran');
     return value;
   };
+  const ok = async (...args: string[]) => {
+    const run = await started(kubectl).run(...args);
+    assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
+    return run.stdout;
+  };
   return {
     get cluster() {
       return started(cluster);
@@ -138,11 +167,14 @@ export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
     get kubectl() {
       return started(kubectl);
     },
-    ok: async (...args) => {
-      const run = await started(kubectl).run(...args);
-      assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
-      return run.stdout;
-    },
+    ok,
+    rows: async (...args) =>
+      (await ok('get', ...args))
+        .trim()
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => line.trim().split(/\s{2,}/)),
+    watch: (...args) => collectLines(started(kubectl).spawn('get', ...args, '-w', '--no-headers')),
   };
 }
 

@@ -65,3 +65,75 @@ spec:
         ports:
         - containerPort: 80
 `;
+
+/** A hand-made, class-less volume as S6 makes them (1Gi, ReadWriteOnce, Recycle, hostPath, label release=stable). */
+export const persistentVolume = (name: string, size = '1Gi', path = `/tmp/${name}`) => `apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: ${name}
+  labels:
+    release: stable
+spec:
+  capacity:
+    storage: ${size}
+  accessModes:
+  - ReadWriteOnce
+  persistentVolumeReclaimPolicy: Recycle
+  hostPath:
+    path: ${path}
+`;
+
+/** S6 step 1: pv001 and pv002 (docs/statefulsets.md). */
+export const S6_VOLUMES = [persistentVolume('pv001', '1Gi', '/tmp/data01'), persistentVolume('pv002', '1Gi', '/tmp/data02')].join('---\n');
+
+/** S6 step 2: the headless Service nginx and the StatefulSet web with its volumeClaimTemplate www (docs/statefulsets.md). */
+export const S6_WEB = `apiVersion: v1
+kind: Service
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  ports:
+  - port: 80
+    name: web
+  clusterIP: None
+  selector:
+    app: nginx
+    role: stateful
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: nginx
+  replicas: 2
+  selector:
+    matchLabels:
+      app: nginx
+      role: stateful
+  template:
+    metadata:
+      labels:
+        app: nginx
+        role: stateful
+    spec:
+      containers:
+      - name: nginx
+        image: registry.k8s.io/nginx-slim:0.8
+        ports:
+        - containerPort: 80
+          name: web
+        volumeMounts:
+        - name: www
+          mountPath: /usr/share/nginx/html
+  volumeClaimTemplates:
+  - metadata:
+      name: www
+    spec:
+      accessModes: [ "ReadWriteOnce" ]
+      resources:
+        requests:
+          storage: 1Gi
+`;

@@ -7,21 +7,7 @@ import { describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
 import { eventually } from './eventually.js';
 import { labWithKubectl } from './kubectl.js';
-
-const volume = (name: string, size = '1Gi') => `apiVersion: v1
-kind: PersistentVolume
-metadata:
-  name: ${name}
-  labels:
-    release: stable
-spec:
-  capacity:
-    storage: ${size}
-  accessModes: [ReadWriteOnce]
-  persistentVolumeReclaimPolicy: Recycle
-  hostPath:
-    path: /tmp/${name}
-`;
+import { persistentVolume } from './manifests.js';
 
 const claim = (name: string, size = '1Gi', storageClass?: string) => `apiVersion: v1
 kind: PersistentVolumeClaim
@@ -53,18 +39,9 @@ spec:
 
 describe('persistent volumes with kubectl', () => {
   const lab = labWithKubectl();
-  const ok = lab.ok;
+  const { ok, rows } = lab;
 
   const apply = async (name: string, text: string) => ok('apply', '-f', await lab.kubectl.manifest(name, text));
-  /** `kubectl get` rows, split into columns. */
-  async function rows(...args: string[]): Promise<string[][]> {
-    const out = await ok('get', ...args);
-    return out
-      .trim()
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => line.trim().split(/\s{2,}/));
-  }
   const row = async (...args: string[]) => (await rows(...args, '--no-headers'))[0]!;
 
   test('the lab has the StorageClass standard, not the default class', async () => {
@@ -74,8 +51,8 @@ describe('persistent volumes with kubectl', () => {
   });
 
   test('hand-made volumes pv001 and pv002 are Available', async () => {
-    await apply('pv001.yaml', volume('pv001'));
-    await apply('pv002.yaml', volume('pv002'));
+    await apply('pv001.yaml', persistentVolume('pv001'));
+    await apply('pv002.yaml', persistentVolume('pv002'));
     await eventually('pv001 and pv002 Available', async () => {
       const got = await rows('pv', '--no-headers');
       return got.length === 2 && got.every((r) => r[4] === 'Available') ? got : undefined;
@@ -122,7 +99,7 @@ describe('persistent volumes with kubectl', () => {
     assert.equal((await row('pod', 'waiter'))[2], 'Pending');
     const claimEvents = await ok('describe', 'pvc', 'later');
     assert.match(claimEvents, /no persistent volumes available for this claim and no storage class is set/);
-    await apply('pv003.yaml', volume('pv003', '5Gi'));
+    await apply('pv003.yaml', persistentVolume('pv003', '5Gi'));
     await eventually('later Bound', async () => (await row('pvc', 'later'))[1] === 'Bound');
     await eventually('waiter Running', async () => (await row('pod', 'waiter'))[2] === 'Running', 30_000);
   });

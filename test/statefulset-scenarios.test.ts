@@ -1,84 +1,35 @@
-// SCENARIOS.md S6 (the StatefulSet part, without volumeClaimTemplates: the
-// claims need the PV binder, unit-tested in controllers/statefulset) with
-// the real kubectl against a 3-node lab: ordered creation, scale down from
-// the highest ordinal, a deleted pod returning with its name, a partitioned
-// rolling update, rollout status, history and undo.
+// SCENARIOS.md S6 (the StatefulSet part; its claims get volumes from the
+// lab's default class, s6-walkthrough.test.ts runs them on pv001 and pv002)
+// with the real kubectl against a 3-node lab: ordered creation, scale down
+// from the highest ordinal, a deleted pod returning with its name, a
+// partitioned rolling update, rollout status, history and undo.
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { kinds } from '../client/index.js';
 import { eventually } from './eventually.js';
-import { labWithKubectl } from './kubectl.js';
-
-const WEB = `apiVersion: v1
-kind: Service
-metadata:
-  name: nginx
-  labels:
-    app: nginx
-spec:
-  ports:
-  - port: 80
-    name: web
-  clusterIP: None
-  selector:
-    app: nginx
-    role: stateful
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata:
-  name: web
-spec:
-  serviceName: nginx
-  replicas: 2
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-        role: stateful
-    spec:
-      containers:
-      - name: nginx
-        image: registry.k8s.io/nginx-slim:0.8
-        ports:
-        - containerPort: 80
-          name: web
-`;
+import { labWithKubectl, type WatchedLines } from './kubectl.js';
+import { S6_WEB } from './manifests.js';
 
 describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
-  const lab = labWithKubectl();
+  const lab = labWithKubectl({ defaultStorageClass: true });
   const ok = lab.ok;
-  let watcher: ChildProcess;
   /** Every line `kubectl get pods -w -l app=nginx` printed, in order. */
-  const watched: string[] = [];
-
+  let watched: WatchedLines;
   const pods = async () => (await lab.cluster.client.resource(kinds.Pod, 'default').list({ labelSelector: 'app=nginx' })).items;
   const images = async () =>
     Object.fromEntries((await pods()).filter((p) => !p.metadata?.deletionTimestamp).map((p) => [p.metadata?.name, p.spec?.containers[0]?.image]));
-  /** The index of the first watched line matching, or -1. */
-  const firstLine = (pattern: RegExp, from = 0) => watched.findIndex((line, i) => i >= from && pattern.test(line));
+  const firstLine = (pattern: RegExp, from = 0) => watched.firstLine(pattern, from);
 
   test('kubectl get pods -w shows web-1 created only after web-0 is Running and Ready', async () => {
-    watcher = lab.kubectl.spawn('get', 'pods', '-w', '-l', 'app=nginx', '--no-headers');
-    let buffer = '';
-    watcher.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      watched.push(...lines.filter((l) => l.trim() !== ''));
-    });
+    watched = lab.watch('pods', '-l', 'app=nginx');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const path = await lab.kubectl.manifest('web.yaml', WEB);
+    const path = await lab.kubectl.manifest('web.yaml', S6_WEB);
     assert.deepEqual((await ok('apply', '-f', path)).trim().split('\n'), ['service/nginx created', 'statefulset.apps/web created']);
     await eventually('web-1 Running in the watch', () => firstLine(/^web-1\s+1\/1\s+Running/) >= 0, 30_000);
     const web0Ready = firstLine(/^web-0\s+1\/1\s+Running/);
     const web1First = firstLine(/^web-1\s/);
-    assert.ok(web0Ready >= 0 && web0Ready < web1First, watched.join('\n'));
-    assert.ok(firstLine(/^web-0\s+0\/1\s+(Pending|ContainerCreating)/) >= 0, watched.join('\n'));
+    assert.ok(web0Ready >= 0 && web0Ready < web1First, watched.lines.join('\n'));
+    assert.ok(firstLine(/^web-0\s+0\/1\s+(Pending|ContainerCreating)/) >= 0, watched.lines.join('\n'));
   });
 
   test('the pods have their stable identity and get statefulset shows READY 2/2', async () => {
@@ -103,12 +54,12 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
   test('kubectl scale up then down: web-2 comes after web-1; scaling down removes web-2 first', async () => {
     assert.equal((await ok('scale', 'statefulset', 'web', '--replicas=3')).trim(), 'statefulset.apps/web scaled');
     await eventually('web-2 Running', () => firstLine(/^web-2\s+1\/1\s+Running/) >= 0, 30_000);
-    const mark = watched.length;
+    const mark = watched.lines.length;
     await ok('scale', 'statefulset', 'web', '--replicas=1');
     await eventually('one pod left', async () => (await pods()).length === 1, 30_000);
     const web2Gone = firstLine(/^web-2\s+\S+\s+(Terminating|Completed)/, mark);
     const web1Gone = firstLine(/^web-1\s+\S+\s+(Terminating|Completed)/, mark);
-    assert.ok(web2Gone >= 0 && web1Gone > web2Gone, watched.slice(mark).join('\n'));
+    assert.ok(web2Gone >= 0 && web1Gone > web2Gone, watched.lines.slice(mark).join('\n'));
     const events = await ok('get', 'events', '--field-selector', 'reason=SuccessfulDelete', '-o', 'custom-columns=MESSAGE:.message', '--no-headers');
     assert.match(events, /delete Pod web-2 in StatefulSet web successful/);
   });
@@ -128,14 +79,14 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
   test('a partitioned rolling update (partition 1) replaces web-2 then web-1 and holds web-0 back', async () => {
     await eventually('3 ready', async () => (await ok('get', 'statefulset', 'web', '--no-headers')).includes('3/3'), 30_000);
     await ok('patch', 'statefulset', 'web', '-p', '{"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":1}}}}');
-    const mark = watched.length;
+    const mark = watched.lines.length;
     await ok('set', 'image', 'statefulset/web', 'nginx=registry.k8s.io/nginx-slim:0.9');
     const status = await ok('rollout', 'status', 'statefulset', 'web', '--timeout=25s');
     assert.match(status, /partitioned roll out complete: 2 new pods have been updated\.\.\.\n$/);
     assert.deepEqual(await images(), { 'web-0': 'registry.k8s.io/nginx-slim:0.8', 'web-1': 'registry.k8s.io/nginx-slim:0.9', 'web-2': 'registry.k8s.io/nginx-slim:0.9' });
     const web2 = firstLine(/^web-2\s+\S+\s+Terminating/, mark);
     const web1 = firstLine(/^web-1\s+\S+\s+Terminating/, mark);
-    assert.ok(web2 >= 0 && web1 > web2, watched.slice(mark).join('\n'));
+    assert.ok(web2 >= 0 && web1 > web2, watched.lines.slice(mark).join('\n'));
     const sts = await lab.cluster.client.resource(kinds.StatefulSet, 'default').get('web');
     assert.notEqual(sts.status?.currentRevision, sts.status?.updateRevision);
     assert.deepEqual([sts.status?.replicas, sts.status?.updatedReplicas, sts.status?.currentReplicas, sts.status?.readyReplicas], [3, 2, 1, 3]);

@@ -2,6 +2,7 @@
 import { resources } from '../../proto/index.js';
 import { tables } from '../tables/index.js';
 import { persistentVolumeClaimStrategy, persistentVolumeStrategy, serviceStrategy } from './core-kinds.js';
+import { endpointSliceStrategy } from './endpoint-slice.js';
 import { holdNamespaceDeletion, namespaceDeletableAfterUpdate, orphanByDefaultIn } from './deletion.js';
 import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
@@ -62,6 +63,7 @@ const kindStrategies: Record<string, KindStrategy> = {
   Pod: podStrategy,
   Service: serviceStrategy,
   Endpoints: endpointsStrategy,
+  EndpointSlice: endpointSliceStrategy,
   PersistentVolume: persistentVolumeStrategy,
   PersistentVolumeClaim: persistentVolumeClaimStrategy,
   Event: {

@@ -1,6 +1,6 @@
 // kubectl get nodes, namespaces, services, endpoints, persistentvolumes,
 // persistentvolumeclaims, events, configmaps, leases (upstream printers.go
-// printNode, printNamespace, printService, printEndpoints,
+// printNode, printNamespace, printService, printEndpoints, printEndpointSlice,
 // printPersistentVolume, printPersistentVolumeClaim, printEvent,
 // printConfigMap, printLease).
 import type { KubeObject, TableConvertor } from '../registry/strategy.js';
@@ -157,6 +157,35 @@ function formatEndpoints(subsets: SubsetLike[] | undefined): string {
 export const endpointsTable: TableConvertor = {
   columns: [nameColumn, column('Endpoints', 'string', 'Endpoints of the service'), ageColumn],
   cells: (object, now) => [nameOf(object), formatEndpoints((object as { subsets?: SubsetLike[] }).subsets), ageOf(object, now)],
+};
+
+interface EndpointSliceLike {
+  addressType?: string;
+  ports?: { name?: string; port?: number }[];
+  endpoints?: { addresses?: string[] }[];
+}
+
+/** upstream listWithMoreString: the first three, then "+ N more...", "<unset>" when empty. */
+function firstThree(items: readonly string[]): string {
+  if (items.length > 3) return `${items.slice(0, 3).join(',')} + ${items.length - 3} more...`;
+  return items.length === 0 ? '<unset>' : items.join(',');
+}
+
+/** upstream printEndpointSlice: ports by number (else name, else "*"), the endpoints' addresses. */
+export const endpointSliceTable: TableConvertor = {
+  columns: [
+    nameColumn,
+    column('AddressType', 'string', 'addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.'),
+    column('Ports', 'string', 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports.'),
+    column('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.'),
+    ageColumn,
+  ],
+  cells(object, now) {
+    const slice = object as EndpointSliceLike;
+    const ports = (slice.ports ?? []).map((p) => (p.port !== undefined ? String(p.port) : p.name !== undefined ? p.name : '*'));
+    const addresses = (slice.endpoints ?? []).flatMap((e) => e.addresses ?? []);
+    return [nameOf(object), slice.addressType ?? '', firstThree(ports), firstThree(addresses), ageOf(object, now)];
+  },
 };
 
 const ACCESS_MODES: Record<string, string> = { ReadWriteOnce: 'RWO', ReadOnlyMany: 'ROX', ReadWriteMany: 'RWX', ReadWriteOncePod: 'RWOP' };

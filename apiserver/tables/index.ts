@@ -2,6 +2,7 @@
 import type { TableConvertor } from '../registry/strategy.js';
 import {
   configMapTable,
+  endpointSliceTable,
   endpointsTable,
   eventTable,
   leaseTable,
@@ -21,6 +22,7 @@ export const tables: Readonly<Record<string, TableConvertor>> = {
   Pod: podTable,
   Service: serviceTable,
   Endpoints: endpointsTable,
+  EndpointSlice: endpointSliceTable,
   PersistentVolume: persistentVolumeTable,
   PersistentVolumeClaim: persistentVolumeClaimTable,
   Event: eventTable,

@@ -46,6 +46,7 @@ describe('columns', () => {
     assert.deepEqual(names('PersistentVolume'), ['NAME', 'CAPACITY', 'ACCESS MODES', 'RECLAIM POLICY', 'STATUS', 'CLAIM', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'REASON', 'AGE']);
     assert.deepEqual(names('PersistentVolumeClaim'), ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE']);
     assert.deepEqual(names('Event'), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    assert.deepEqual(names('EndpointSlice'), ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE']);
     for (const [kind, table] of Object.entries(tables)) {
       assert.equal(table.cells({ metadata: { name: 'x', creationTimestamp: ago(5) } }, now).length, table.columns.length, kind);
     }

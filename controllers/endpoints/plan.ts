@@ -25,18 +25,22 @@ export interface EndpointsInput {
 
 const HEADLESS_LABEL = 'service.kubernetes.io/headless';
 
-/** upstream ShouldPodBeInEndpoints: an IP, not finished, and not being deleted unless the Service publishes not-ready addresses. */
-function podInEndpoints(pod: Pod, publishNotReady: boolean): boolean {
+/**
+ * upstream ShouldPodBeInEndpoints: an IP, not finished, and not being deleted
+ * unless terminating pods are included (the endpoints controller includes them
+ * for publishNotReadyAddresses, the EndpointSlice controller always).
+ */
+export function podInEndpoints(pod: Pod, includeTerminating: boolean): boolean {
   if (!pod.status?.podIP) return false;
   const phase = pod.status.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return false;
-  return !pod.metadata?.deletionTimestamp || publishNotReady;
+  return !pod.metadata?.deletionTimestamp || includeTerminating;
 }
 
-const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+export const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** upstream podutil.FindPort: a number as is; a name looked up in the pod's container ports (protocol too). */
-function targetPortOf(pod: Pod, port: ServicePort): number | undefined {
+export function targetPortOf(pod: Pod, port: ServicePort): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
   if (/^\d+$/.test(target)) return Number(target);
@@ -46,14 +50,16 @@ function targetPortOf(pod: Pod, port: ServicePort): number | undefined {
   return undefined;
 }
 
+/** upstream ShouldSetHostname: a pod publishes its hostname under the Service that is its subdomain. */
+export const publishesHostname = (pod: Pod, service: Service): boolean => !!pod.spec?.hostname && pod.spec.subdomain === service.metadata?.name;
+
 function addressOf(pod: Pod, service: Service): EndpointAddress {
   const address: EndpointAddress = {
     ip: pod.status!.podIP!,
     ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: { kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name, uid: pod.metadata?.uid },
   };
-  // upstream: the hostname is published when the pod's subdomain is the Service.
-  if (pod.spec?.hostname && pod.spec.subdomain === service.metadata?.name) return { ...address, hostname: pod.spec.hostname };
+  if (publishesHostname(pod, service)) return { ...address, hostname: pod.spec!.hostname };
   return address;
 }
 
@@ -86,7 +92,7 @@ export function desiredSubsets(service: Service, selector: LabelSelector, pods: 
 }
 
 /** Labels of the Endpoints: the Service's, plus upstream's headless marker. */
-function desiredLabels(service: Service): Record<string, string> {
+export function desiredLabels(service: Service): Record<string, string> {
   const labels = { ...service.metadata?.labels };
   if (service.spec?.clusterIP === 'None') labels[HEADLESS_LABEL] = '';
   else delete labels[HEADLESS_LABEL];
