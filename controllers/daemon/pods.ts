@@ -4,6 +4,7 @@
 // pkg/controller/controller_utils.go GetPodFromTemplate).
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { podFromTemplate } from '../runtime/pod-template.js';
 import { parseTime } from '../runtime/time.js';
 import { daemonPodTolerations, pinnedToNode } from './placement.js';
 
@@ -55,23 +56,11 @@ export function controllerRefTo(ds: DaemonSet) {
  * scheduler binds it.
  */
 export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod {
-  const template = structuredClone(ds.spec?.template ?? {});
+  const pod = podFromTemplate(ds.spec?.template, ds.metadata?.namespace, controllerRefTo(ds));
   const generation = templateGeneration(ds);
-  const labels: Record<string, string> = { ...template.metadata?.labels };
+  const labels = pod.metadata!.labels!;
   if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = String(generation);
   if (hash) labels[REVISION_HASH_LABEL] = hash;
-  const spec = template.spec ?? { containers: [] };
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      generateName: `${ds.metadata?.name ?? ''}-`,
-      namespace: ds.metadata?.namespace,
-      labels,
-      ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-      ...(template.metadata?.finalizers ? { finalizers: template.metadata.finalizers } : {}),
-      ownerReferences: [controllerRefTo(ds)],
-    },
-    spec: { ...spec, tolerations: daemonPodTolerations(spec), affinity: pinnedToNode(spec.affinity, nodeName) },
-  };
+  const spec = pod.spec!;
+  return { ...pod, spec: { ...spec, tolerations: daemonPodTolerations(spec), affinity: pinnedToNode(spec.affinity, nodeName) } };
 }
