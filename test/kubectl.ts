@@ -105,6 +105,8 @@ export interface LabWithKubectl {
   readonly kubectl: Kubectl;
   /** Runs kubectl and answers its output; a non-zero exit fails the test with kubectl's stderr. */
   readonly ok: (...args: string[]) => Promise<string>;
+  /** `kubectl get <args> --no-headers`: its rows split into columns ("No resources" is no row). */
+  readonly rows: (...args: string[]) => Promise<string[][]>;
 }
 
 /**
@@ -142,6 +144,15 @@ export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
       const run = await started(kubectl).run(...args);
       assert.equal(run.code, 0, `kubectl ${args.join(' ')}: ${run.stderr}`);
       return run.stdout;
+    },
+    rows: async (...args) => {
+      const run = await started(kubectl).run('get', ...args, '--no-headers');
+      assert.equal(run.code, 0, `kubectl get ${args.join(' ')}: ${run.stderr}`);
+      return run.stdout
+        .trim()
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith('No resources'))
+        .map((line) => line.trim().split(/\s{2,}|\s+/));
     },
   };
 }

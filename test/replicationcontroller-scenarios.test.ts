@@ -13,15 +13,7 @@ describe('ReplicationController scenarios with kubectl (SCENARIOS.md S8-S10)', (
   const lab = labWithKubectl();
   const ok = lab.ok;
   const manifest = (name: string, text: string) => lab.kubectl.manifest(name, text);
-  /** `kubectl get` rows without the header, split into columns. */
-  async function rows(...args: string[]): Promise<string[][]> {
-    const out = await ok('get', ...args, '--no-headers');
-    return out
-      .trim()
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('No resources'))
-      .map((line) => line.trim().split(/\s{2,}|\s+/));
-  }
+  const rows = lab.rows;
   /** The RC's DESIRED CURRENT READY once they read `expected`. */
   const counts = (name: string, expected: string) =>
     eventually(`rc ${name} at ${expected}`, async () => {
