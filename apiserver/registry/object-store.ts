@@ -260,7 +260,7 @@ export class ObjectStore {
       this.strategy.prepareForUpdate?.(object, current);
       errors = [...this.strategy.validate(object), ...(this.strategy.validateUpdate?.(object, current) ?? [])];
     }
-    dropEmptyCollections(object.metadata!);
+    dropEmptyCollections(object.metadata);
     if (this.strategy.tracksGeneration) {
       meta.generation = (old.generation ?? 1) + (isDeepStrictEqual(specPart(object), specPart(current)) ? 0 : 1);
     }
