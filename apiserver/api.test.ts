@@ -199,6 +199,17 @@ describe('create, get, update, delete', () => {
     assert.equal((await server.call('GET', '/api/v1/namespaces/default/configmaps/same-uid')).body.data, undefined);
   });
 
+  test('a patch that removes the last ownerReference leaves none, as Go omits an empty list (omitempty)', async () => {
+    const owner = { apiVersion: 'v1', kind: 'ReplicationController', name: 'rc', uid: 'rc-uid', controller: true };
+    await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'owned', ownerReferences: [owner], labels: {} } });
+    const created = await server.call('GET', '/api/v1/namespaces/default/configmaps/owned');
+    assert.equal('labels' in created.body.metadata, false);
+    const patch = { metadata: { ownerReferences: [{ $patch: 'delete', uid: 'rc-uid' }] } };
+    const released = await server.call('PATCH', '/api/v1/namespaces/default/configmaps/owned', patch, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    assert.equal(released.status, 200);
+    assert.equal('ownerReferences' in released.body.metadata, false);
+  });
+
   test('an orphaning delete marks the object with the orphan finalizer and answers 200 with it, as upstream', async () => {
     await server.call('POST', '/api/v1/namespaces/default/replicationcontrollers', {
       metadata: { name: 'orphaned' },

@@ -28,6 +28,7 @@ describe('flags', () => {
       'persistentvolume-binder',
       'simulated-provisioner',
       'statefulset',
+      'replicationcontroller',
     ]);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);
@@ -37,6 +38,7 @@ describe('flags', () => {
     assert.deepEqual(resolveControllerNames(['persistentvolume-binder-controller']), ['persistentvolume-binder']);
     assert.deepEqual(resolveControllerNames(['statefulset-controller']), ['statefulset']);
     assert.deepEqual(resolveControllerNames(['endpointslice-controller', 'endpoints-controller']), ['endpoints', 'endpointslice']);
+    assert.deepEqual(resolveControllerNames(['replicationcontroller-controller']), ['replicationcontroller']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {

@@ -57,15 +57,7 @@ describe('DaemonSet scenarios with kubectl (SCENARIOS.md S1-S5, S12)', () => {
   const ok = lab.ok;
   const kubectl = (...args: string[]) => lab.kubectl.run(...args);
   const manifest = (name: string, text: string) => lab.kubectl.manifest(name, text);
-  /** `kubectl get` rows without the header, split into columns. */
-  async function rows(...args: string[]): Promise<string[][]> {
-    const out = await ok('get', ...args, '--no-headers');
-    return out
-      .trim()
-      .split('\n')
-      .filter((line) => line !== '' && !line.startsWith('No resources'))
-      .map((line) => line.trim().split(/\s{2,}|\s+/));
-  }
+  const rows = (...args: string[]) => lab.rows(...args, '--no-headers');
   async function daemonPods(namespace: string, selector: string): Promise<Pod[]> {
     return (await lab.cluster.client.resource(kinds.Pod, namespace).list({ labelSelector: selector })).items;
   }

@@ -136,4 +136,67 @@ spec:
       resources:
         requests:
           storage: 1Gi
+
+/** S8 and S9's RC, as the Kubernetes guestbook example (examples/guestbook redis-slave-controller.yaml) gave it. */
+export const REDIS_SLAVE_RC = `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: redis-slave
+  labels:
+    app: redis
+    role: slave
+    tier: backend
+spec:
+  replicas: 2
+  template:
+    metadata:
+      labels:
+        app: redis
+        role: slave
+        tier: backend
+    spec:
+      containers:
+      - name: slave
+        image: gcr.io/google_samples/gb-redisslave:v1
+        resources:
+          requests:
+            cpu: 100m
+            memory: 100Mi
+        env:
+        - name: GET_HOSTS_FROM
+          value: dns
+        ports:
+        - containerPort: 6379
+`;
+
+/** S10's RC: the guestbook's redis-master-controller.yaml, placed with a nodeSelector (zone: north, or what is given). */
+export const redisMasterRC = (zone = 'north', name = 'redis-master'): string => `apiVersion: v1
+kind: ReplicationController
+metadata:
+  name: ${name}
+  labels:
+    app: redis
+    role: master
+    tier: backend
+spec:
+  replicas: 1
+  template:
+    metadata:
+      labels:
+        app: redis
+        role: master
+        tier: backend
+        zone: ${zone}
+    spec:
+      nodeSelector:
+        zone: ${zone}
+      containers:
+      - name: master
+        image: registry.k8s.io/redis:e2e
+        resources:
+          requests:
+            cpu: 100m
+            memory: 100Mi
+        ports:
+        - containerPort: 6379
 `;

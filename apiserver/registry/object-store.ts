@@ -172,6 +172,7 @@ export class ObjectStore {
     options.trackFields?.(object, undefined);
     this.strategy.prepareForCreate?.(object);
     this.fillSystemFields(meta);
+    dropEmptyCollections(meta);
     if (this.strategy.tracksGeneration) meta.generation = 1;
     this.assertValid(object, this.strategy.validate(object));
     if (options.dryRun) return object;
@@ -259,6 +260,7 @@ export class ObjectStore {
       this.strategy.prepareForUpdate?.(object, current);
       errors = [...this.strategy.validate(object), ...(this.strategy.validateUpdate?.(object, current) ?? [])];
     }
+    dropEmptyCollections(object.metadata);
     if (this.strategy.tracksGeneration) {
       meta.generation = (old.generation ?? 1) + (isDeepStrictEqual(specPart(object), specPart(current)) ? 0 : 1);
     }
@@ -329,6 +331,19 @@ export class ObjectStore {
   private assertValid(object: KubeObject, errors: readonly FieldError[]): void {
     if (errors.length === 0) return;
     throw invalid(this.resource.kind, this.resource.group, object.metadata?.name ?? '', dedupe(errors));
+  }
+}
+
+/**
+ * ObjectMeta's lists and maps are omitempty in Go: one emptied (the last
+ * ownerReference removed by a patch, `labels: {}`) is absent from what a real
+ * cluster stores and shows, not `[]` or `{}`.
+ */
+function dropEmptyCollections(meta: ObjectMetaLike): void {
+  for (const field of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+    const value = meta[field] as unknown;
+    const empty = Array.isArray(value) ? value.length === 0 : typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+    if (empty) delete meta[field];
   }
 }
 
