@@ -71,3 +71,5 @@ export const isConflict = (error: unknown): boolean => reasonIs(error, 'Conflict
 export const isInvalid = (error: unknown): boolean => reasonIs(error, 'Invalid');
 /** 410: the resourceVersion asked for is gone from the server's history; re-list (client-go's reflector isExpiredError). */
 export const isExpired = (error: unknown): boolean => reasonIs(error, 'Expired', 'Gone');
+/** apimachinery HasStatusCause: the error's Status names a cause of that type (NamespaceTerminating, ...). */
+export const hasStatusCause = (error: unknown, cause: string): boolean => error instanceof ApiError && (error.details?.causes ?? []).some((c) => c.reason === cause);

@@ -11,6 +11,7 @@ export {
   isExpired,
   isInvalid,
   isNotFound,
+  hasStatusCause,
 } from './errors.js';
 export { kinds, type TypedResource } from './kinds.js';
 export { groupVersionPath, resourcePath, type ObjectPath } from './paths.js';

@@ -27,6 +27,7 @@ describe('flags', () => {
       'persistentvolume-binder',
       'simulated-provisioner',
       'statefulset',
+      'replicationcontroller',
     ]);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);
@@ -35,6 +36,7 @@ describe('flags', () => {
     assert.deepEqual(resolveControllerNames(['tainteviction', 'nodelifecycle']), ['nodelifecycle', 'tainteviction']);
     assert.deepEqual(resolveControllerNames(['persistentvolume-binder-controller']), ['persistentvolume-binder']);
     assert.deepEqual(resolveControllerNames(['statefulset-controller']), ['statefulset']);
+    assert.deepEqual(resolveControllerNames(['replicationcontroller-controller']), ['replicationcontroller']);
   });
 
   test('an unknown controller is an error listing the known ones', () => {

@@ -9,6 +9,7 @@ import { persistentVolumeBinderController } from './persistentvolume/controller.
 import { simulatedProvisionerController } from './persistentvolume/provisioner.js';
 import { nodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { podGCController, type PodGCOptions } from './podgc/controller.js';
+import { replicationManager, type ReplicationManagerOptions } from './replication/controller.js';
 import { schedulerController, type SchedulerOptions } from './scheduler/controller.js';
 import { statefulSetController, type StatefulSetControllerOptions } from './statefulset/controller.js';
 import { taintEvictionController } from './tainteviction/controller.js';
@@ -20,6 +21,7 @@ export interface ControllerOptions {
   readonly daemonSet?: Partial<DaemonSetControllerOptions>;
   readonly podGC?: Partial<PodGCOptions>;
   readonly statefulSet?: Partial<StatefulSetControllerOptions>;
+  readonly replicationController?: Partial<ReplicationManagerOptions>;
 }
 
 interface ControllerDescriptor {
@@ -43,6 +45,7 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   // Upstream, an external provisioner is a process of its own (a CSI driver's csi-provisioner), its events from its provisioner name.
   'simulated-provisioner': { upstreamName: 'kubelab-simulated-provisioner', component: 'kubelab.dev/simulated', make: (deps) => simulatedProvisionerController(deps) },
   statefulset: { upstreamName: 'statefulset-controller', component: 'statefulset-controller', make: (deps, o) => statefulSetController(deps, o.statefulSet) },
+  replicationcontroller: { upstreamName: 'replicationcontroller-controller', component: 'replication-controller', make: (deps, o) => replicationManager(deps, o.replicationController) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);

@@ -6,16 +6,17 @@
 // create and delete, and writes the status.
 import type { ControllerRevision, DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
-import { isInvalid, isNotFound, kinds } from '../../client/index.js';
 import { selectorFromLabelSelector } from '../../proto/index.js';
 import type { Controller, ControllerDeps } from '../runtime/controller.js';
+import { applyClaim } from '../runtime/adoption.js';
+import { adoptPatch, claimObjects, releasePatch } from '../runtime/claim.js';
 import { executePlan } from '../runtime/executor.js';
 import { Expectations } from '../runtime/expectations.js';
-import { earliestRequeue, type PatchAction } from '../runtime/plan.js';
-import { adoptPatch, claimObjects, releasePatch } from './claim.js';
+import { earliestRequeue } from '../runtime/plan.js';
 import { backoffExpired, type BackoffEntry } from './failed-pod-backoff.js';
 import { cleanupHistory, constructHistory } from './history-sync.js';
 import { planDaemonSet, planStatus } from './plan.js';
+import { controllerRefTo } from './pods.js';
 import { podsByTargetNode, type DaemonSetState } from './state.js';
 import { BURST_REPLICAS, dsObject, syncNodes } from './sync-nodes.js';
 
@@ -69,26 +70,11 @@ export function daemonSetController(deps: ControllerDeps, options: Partial<Daemo
     const inNamespace = <T extends Pod | ControllerRevision>(list: T[]) => list.filter((o) => o.metadata?.namespace === ds.metadata?.namespace);
     const podClaim = claimObjects(ds, inNamespace(pods.list()), matches);
     const revisionClaim = claimObjects(ds, inNamespace(revisions.list()), matches);
-    const adoptions = [...podClaim.adopt.map((p) => adoptPatch('Pod', ds, p)), ...revisionClaim.adopt.map((r) => adoptPatch('ControllerRevision', ds, r))];
-    const releases = [...podClaim.release.map((p) => releasePatch('Pod', ds, p)), ...revisionClaim.release.map((r) => releasePatch('ControllerRevision', ds, r))];
-    if (adoptions.length > 0) {
-      // upstream RecheckDeletionTimestamp: adopt only for a DaemonSet that is still there, and not being deleted.
-      const fresh = await deps.client.resource(kinds.DaemonSet, ds.metadata?.namespace).get(ds.metadata?.name ?? '');
-      if (fresh.metadata?.uid !== ds.metadata?.uid) throw new Error(`original DaemonSet ${keyOf(ds)} is gone: got uid ${fresh.metadata?.uid}, wanted ${ds.metadata?.uid}`);
-      if (fresh.metadata?.deletionTimestamp) throw new Error(`${keyOf(ds)} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-      await executePlan({ events: [], patches: adoptions, deletes: [] }, deps);
-    }
-    for (const release of releases) await releaseOne(release);
+    const ref = controllerRefTo(ds);
+    const adoptions = [...podClaim.adopt.map((p) => adoptPatch('Pod', ref, p)), ...revisionClaim.adopt.map((r) => adoptPatch('ControllerRevision', ref, r))];
+    const releases = [...podClaim.release.map((p) => releasePatch('Pod', ds.metadata?.uid, p)), ...revisionClaim.release.map((r) => releasePatch('ControllerRevision', ds.metadata?.uid, r))];
+    await applyClaim({ kind: 'DaemonSet', namespace: ds.metadata?.namespace, name: ds.metadata?.name ?? '', uid: ds.metadata?.uid }, adoptions, releases, deps);
     return { pods: podClaim.owned, revisions: revisionClaim.owned };
-  }
-
-  /** upstream ReleasePod: gone, or not ours any more (Invalid: no such reference, or another uid), is fine. */
-  async function releaseOne(action: PatchAction) {
-    try {
-      await executePlan({ events: [], patches: [action], deletes: [] }, deps);
-    } catch (error) {
-      if (!isNotFound(error) && !isInvalid(error)) throw error;
-    }
   }
 
   return {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ControllerRevision } from 'kubernetes-types/apps/v1.js';
-import { adoptPatch, claimObjects, releasePatch } from './claim.js';
+import { adoptPatch, claimObjects, releasePatch } from '../runtime/claim.js';
 import { canonicalJson, computeHash, fnv32a, newRevision, revisionsToPrune, safeEncodeString, viewHistory } from './history.js';
 import { daemonSetCounts, statusPatch } from './status.js';
+import { controllerRefTo } from './pods.js';
 import { daemonPod, daemonSet, stateOf, T0 } from './test-support.js';
 
 const revision = (name: string, number: number, hash: string): ControllerRevision => ({ metadata: { name, labels: { 'controller-revision-hash': hash } }, revision: number, data: {} });
@@ -64,10 +65,10 @@ describe('claiming pods (upstream ControllerRefManager)', () => {
     assert.deepEqual([claim.owned, claim.adopt, claim.release].map((l) => l.map((p) => p.metadata?.name)), [['mine', 'orphan'], ['orphan'], ['relabelled']]);
   });
   test('patches carry the object uid as a precondition', () => {
-    assert.deepEqual(adoptPatch('Pod', ds, daemonPod('p', 'node-2')).patch, {
+    assert.deepEqual(adoptPatch('Pod', controllerRefTo(ds), daemonPod('p', 'node-2')).patch, {
       metadata: { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'fluentd', uid: 'ds-uid', controller: true, blockOwnerDeletion: true }], uid: 'uid-p' },
     });
-    assert.deepEqual(releasePatch('Pod', ds, daemonPod('p', 'node-2')).patch, { metadata: { ownerReferences: [{ $patch: 'delete', uid: 'ds-uid' }], uid: 'uid-p' } });
+    assert.deepEqual(releasePatch('Pod', ds.metadata?.uid, daemonPod('p', 'node-2')).patch, { metadata: { ownerReferences: [{ $patch: 'delete', uid: 'ds-uid' }], uid: 'uid-p' } });
   });
 });
 

@@ -7,7 +7,8 @@ import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { EventAction } from '../runtime/plan.js';
 import { failedPodsBackoffKey, inBackoff, nextBackoff, type BackoffEntry } from './failed-pod-backoff.js';
 import { nodeShouldRunDaemonPod } from './placement.js';
-import { compareByCreationAndPhase, isPodAvailable, isPodReady, isTerminating, REVISION_HASH_LABEL } from './pods.js';
+import { isPodAvailable, isPodReady, isTerminating } from '../runtime/pod-readiness.js';
+import { compareByCreationAndPhase, REVISION_HASH_LABEL } from './pods.js';
 import { allowsSurge, dsSubject, type DaemonSetState, type NodeActions } from './state.js';
 
 interface NodeDecision {

@@ -1,9 +1,10 @@
 // Daemon pods as upstream's DaemonSet controller reads and makes them
-// (pkg/api/v1/pod IsPodReady and IsPodAvailable; pkg/controller/daemon/util
+// (pkg/controller/daemon/util
 // IsPodUpdated, CreatePodTemplate, GetTemplateGeneration;
 // pkg/controller/controller_utils.go GetPodFromTemplate).
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
+import { podFromTemplate } from '../runtime/pod-template.js';
 import { parseTime } from '../runtime/time.js';
 import { daemonPodTolerations, pinnedToNode } from './placement.js';
 
@@ -13,25 +14,6 @@ export const REVISION_HASH_LABEL = 'controller-revision-hash';
 export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 /** Where apps/v1 keeps the template generation (apiserver/registry/workloads.ts sets it). */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
-
-export const isTerminating = (pod: Pod): boolean => Boolean(pod.metadata?.deletionTimestamp);
-export const isTerminal = (pod: Pod): boolean => pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
-
-const readyCondition = (pod: Pod) => pod.status?.conditions?.find((c) => c.type === 'Ready');
-
-/** upstream podutil.IsPodReady */
-export function isPodReady(pod: Pod): boolean {
-  return readyCondition(pod)?.status === 'True';
-}
-
-/** upstream podutil.IsPodAvailable: Ready for longer than minReadySeconds. */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-  const ready = readyCondition(pod);
-  if (ready?.status !== 'True') return false;
-  if (minReadySeconds === 0) return true;
-  const since = parseTime(ready.lastTransitionTime);
-  return since !== undefined && since + minReadySeconds * 1000 < now;
-}
 
 /** upstream util.GetTemplateGeneration: the annotation, or undefined when absent or not a number. */
 export function templateGeneration(ds: DaemonSet): number | undefined {
@@ -74,23 +56,11 @@ export function controllerRefTo(ds: DaemonSet) {
  * scheduler binds it.
  */
 export function newDaemonPod(ds: DaemonSet, nodeName: string, hash: string): Pod {
-  const template = structuredClone(ds.spec?.template ?? {});
+  const pod = podFromTemplate(ds.spec?.template, ds.metadata?.namespace, controllerRefTo(ds));
   const generation = templateGeneration(ds);
-  const labels: Record<string, string> = { ...template.metadata?.labels };
+  const labels = pod.metadata!.labels!;
   if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = String(generation);
   if (hash) labels[REVISION_HASH_LABEL] = hash;
-  const spec = template.spec ?? { containers: [] };
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      generateName: `${ds.metadata?.name ?? ''}-`,
-      namespace: ds.metadata?.namespace,
-      labels,
-      ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
-      ...(template.metadata?.finalizers ? { finalizers: template.metadata.finalizers } : {}),
-      ownerReferences: [controllerRefTo(ds)],
-    },
-    spec: { ...spec, tolerations: daemonPodTolerations(spec), affinity: pinnedToNode(spec.affinity, nodeName) },
-  };
+  const spec = pod.spec!;
+  return { ...pod, spec: { ...spec, tolerations: daemonPodTolerations(spec), affinity: pinnedToNode(spec.affinity, nodeName) } };
 }

@@ -19,7 +19,8 @@
 // can name the pods each step touches.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { nodeShouldRunDaemonPod } from './placement.js';
-import { isPodAvailable, isPodUpdated, isTerminating, templateGeneration } from './pods.js';
+import { isPodAvailable, isTerminating } from '../runtime/pod-readiness.js';
+import { isPodUpdated, templateGeneration } from './pods.js';
 import { surgeCount, unavailableCount, type DaemonSetState, type NodeActions } from './state.js';
 
 interface NodePods {

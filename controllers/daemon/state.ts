@@ -6,7 +6,7 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import type { EventAction, EventSubject } from '../runtime/plan.js';
 import type { BackoffEntry } from './failed-pod-backoff.js';
-import { isTerminal, isTerminating } from './pods.js';
+import { isTerminal, isTerminating } from '../runtime/pod-readiness.js';
 import { targetNodeName } from './placement.js';
 
 export interface DaemonSetState {

@@ -6,7 +6,8 @@
 import type { DaemonSet, DaemonSetStatus } from 'kubernetes-types/apps/v1.js';
 import type { PatchAction } from '../runtime/plan.js';
 import { nodeShouldRunDaemonPod } from './placement.js';
-import { compareByCreationAndPhase, isPodAvailable, isPodReady, isPodUpdated, templateGeneration } from './pods.js';
+import { isPodAvailable, isPodReady } from '../runtime/pod-readiness.js';
+import { compareByCreationAndPhase, isPodUpdated, templateGeneration } from './pods.js';
 import type { DaemonSetState } from './state.js';
 
 export interface DaemonSetCounts {

@@ -1,18 +1,20 @@
 // upstream daemon_controller.go syncNodes: the creates and deletes a decision
 // asked for, at most burstReplicas of each, with expectations set first so
 // that a sync on a stale cache does nothing twice. Creates go in slow-start
-// batches (1, 2, 4, ...; upstream controller.SlowStartInitialBatchSize): a
-// batch with a failure stops the rest, which are no longer expected and are
-// tried again at the next sync. Events as upstream's RealPodControl.
+// batches (runtime/slow-start.ts): those skipped after a failed batch are no
+// longer expected and are tried again at the next sync. Events as upstream's RealPodControl
+// (runtime/pod-control.ts).
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { isNotFound, kinds } from '../../client/index.js';
+import { isNotFound } from '../../client/index.js';
 import type { ControllerDeps } from '../runtime/controller.js';
 import type { Expectations } from '../runtime/expectations.js';
+import { podControl } from '../runtime/pod-control.js';
+import { slowStartBatch } from '../runtime/slow-start.js';
 import { newDaemonPod } from './pods.js';
+import { dsSubject } from './state.js';
 
 export const BURST_REPLICAS = 250;
-const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 export interface SyncNodesInput {
   readonly ds: DaemonSet;
@@ -26,48 +28,36 @@ export interface SyncNodesInput {
 /** The DaemonSet as an event's subject (an informer's objects carry no kind). */
 export const dsObject = (ds: DaemonSet) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { namespace: ds.metadata?.namespace, name: ds.metadata?.name, uid: ds.metadata?.uid } });
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 export async function syncNodes(input: SyncNodesInput, deps: ControllerDeps, expectations: Expectations): Promise<void> {
   const { ds, key, hash } = input;
   const creates = input.nodesNeedingPods.slice(0, input.burstReplicas);
   const deletes = input.podsToDelete.slice(0, input.burstReplicas);
   expectations.set(key, creates.length, deletes.length);
-  const pods = deps.client.resource(kinds.Pod, ds.metadata?.namespace);
+  const pods = podControl(dsSubject(ds), deps);
   const errors: unknown[] = [];
 
-  const createOne = async (nodeName: string) => {
+  const createOne = async (index: number) => {
     try {
-      const created = await pods.create(newDaemonPod(ds, nodeName, hash));
-      deps.recorder.event(dsObject(ds), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata?.name}`);
+      await pods.createPod(newDaemonPod(ds, creates[index]!, hash));
     } catch (error) {
       expectations.creationObserved(key);
-      deps.recorder.event(dsObject(ds), 'Warning', 'FailedCreate', `Error creating: ${messageOf(error)}`);
-      errors.push(error);
+      throw error;
     }
   };
-  for (let pos = 0, batch = Math.min(creates.length, SLOW_START_INITIAL_BATCH_SIZE); pos < creates.length; pos += batch, batch = Math.min(2 * batch, creates.length - pos)) {
-    const failedBefore = errors.length;
-    await Promise.all(creates.slice(pos, pos + batch).map(createOne));
-    const skipped = creates.length - (pos + batch);
-    if (errors.length > failedBefore && skipped > 0) {
-      deps.log.info({ key, skipped }, 'slow-start failure: skipping the remaining creations');
-      expectations.raise(key, -skipped, 0);
-      break;
-    }
+  const created = await slowStartBatch(creates.length, createOne);
+  if (created.error !== undefined) errors.push(created.error);
+  if (created.skipped > 0) {
+    deps.log.info({ key, skipped: created.skipped }, 'slow-start failure: skipping the remaining creations');
+    expectations.raise(key, -created.skipped, 0);
   }
 
   await Promise.all(
     deletes.map(async (pod) => {
-      const name = pod.metadata?.name ?? '';
       try {
-        await pods.delete(name);
-        deps.recorder.event(dsObject(ds), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+        await pods.deletePod(pod.metadata?.name ?? '');
       } catch (error) {
         expectations.deletionObserved(key);
-        if (isNotFound(error)) return;
-        deps.recorder.event(dsObject(ds), 'Warning', 'FailedDelete', `Error deleting: ${messageOf(error)}`);
-        errors.push(error);
+        if (!isNotFound(error)) errors.push(error);
       }
     }),
   );

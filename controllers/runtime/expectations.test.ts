@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FakeClock } from '../../client/index.js';
-import { Expectations, EXPECTATIONS_TIMEOUT_MS } from './expectations.js';
+import { Expectations, EXPECTATIONS_TIMEOUT_MS, UIDTrackingExpectations } from './expectations.js';
 
 describe('Expectations (upstream ControllerExpectations)', () => {
   test('a key nothing was expected for is satisfied', () => {
@@ -55,5 +55,28 @@ describe('Expectations (upstream ControllerExpectations)', () => {
     e.creationObserved('k');
     assert.equal(e.pending('k'), undefined);
     assert.equal(e.satisfied('k'), true);
+  });
+});
+
+describe('UIDTrackingExpectations (upstream UIDTrackingControllerExpectations)', () => {
+  test('only the deletions of the pods chosen count, each once', () => {
+    const e = new UIDTrackingExpectations(new FakeClock());
+    e.expectDeletionsOf('default/rc', ['default/a', 'default/b']);
+    e.deletionObservedOf('default/rc', 'default/c');
+    assert.deepEqual(e.pending('default/rc'), { add: 0, del: 2 });
+    e.deletionObservedOf('default/rc', 'default/a');
+    e.deletionObservedOf('default/rc', 'default/a');
+    assert.equal(e.satisfied('default/rc'), false);
+    e.deletionObservedOf('default/rc', 'default/b');
+    assert.equal(e.satisfied('default/rc'), true);
+  });
+
+  test('forgetting a key forgets its pods too', () => {
+    const e = new UIDTrackingExpectations(new FakeClock());
+    e.expectDeletionsOf('default/rc', ['default/a']);
+    e.delete('default/rc');
+    e.expectCreations('default/rc', 1);
+    e.deletionObservedOf('default/rc', 'default/a');
+    assert.deepEqual(e.pending('default/rc'), { add: 1, del: 0 });
   });
 });

@@ -85,3 +85,29 @@ export class Expectations {
     }
   }
 }
+
+/**
+ * upstream UIDTrackingControllerExpectations: deletions expected by pod key
+ * (`namespace/name`). Only the deletion of a pod the controller chose counts:
+ * a pod someone else deletes meanwhile (or its update with a
+ * deletionTimestamp, then its removal) lowers nothing twice.
+ */
+export class UIDTrackingExpectations extends Expectations {
+  private readonly deleting = new Map<string, Set<string>>();
+
+  /** upstream ExpectDeletions(rcKey, deletedKeys) */
+  expectDeletionsOf(key: string, podKeys: readonly string[]): void {
+    this.deleting.set(key, new Set(podKeys));
+    this.expectDeletions(key, podKeys.length);
+  }
+
+  /** upstream DeletionObserved(rcKey, deleteKey): counts once, and only for a pod expected to go. */
+  deletionObservedOf(key: string, podKey: string): void {
+    if (this.deleting.get(key)?.delete(podKey)) this.deletionObserved(key);
+  }
+
+  override delete(key: string): void {
+    super.delete(key);
+    this.deleting.delete(key);
+  }
+}

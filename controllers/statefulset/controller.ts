@@ -9,12 +9,12 @@
 // fails with AlreadyExists and is let be.
 import type { ControllerRevision, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
-import { isAlreadyExists, isInvalid, isNotFound, kinds } from '../../client/index.js';
+import { isAlreadyExists, isNotFound, kinds } from '../../client/index.js';
 import { selectorFromLabelSelector } from '../../proto/index.js';
-import { claimObjects, releasePatch } from '../daemon/claim.js';
+import { applyClaim } from '../runtime/adoption.js';
+import { adoptPatch, claimObjects, releasePatch } from '../runtime/claim.js';
 import type { Controller, ControllerDeps } from '../runtime/controller.js';
 import { executePlan } from '../runtime/executor.js';
-import type { PatchAction } from '../runtime/plan.js';
 import { claimOwnerReferences } from './claims.js';
 import { controllerRefTo } from './identity.js';
 import { planStatefulSet, type StatefulSetAction } from './plan.js';
@@ -40,12 +40,6 @@ function selectorOf(set: StatefulSet) {
   } catch {
     return undefined;
   }
-}
-
-/** upstream ownerRefControllerPatch, naming the StatefulSet. */
-function adoptPatch(kind: 'Pod' | 'ControllerRevision', set: StatefulSet, object: Pod | ControllerRevision): PatchAction {
-  const patch = { metadata: { ownerReferences: [controllerRefTo(set)], uid: object.metadata?.uid } };
-  return { kind, namespace: object.metadata?.namespace, name: object.metadata?.name ?? '', patchType: 'strategic', patch, reason: 'adopt' };
 }
 
 export function statefulSetController(deps: ControllerDeps, options: Partial<StatefulSetControllerOptions> = {}): Controller {
@@ -74,22 +68,10 @@ export function statefulSetController(deps: ControllerDeps, options: Partial<Sta
     const inNamespace = <T extends Pod | ControllerRevision>(list: T[]) => list.filter((o) => o.metadata?.namespace === set.metadata?.namespace);
     const podClaim = claimObjects(set, inNamespace(pods.list()), matches);
     const revisionClaim = claimObjects(set, inNamespace(revisions.list()), matches);
-    const adoptions = [...podClaim.adopt.map((p) => adoptPatch('Pod', set, p)), ...revisionClaim.adopt.map((r) => adoptPatch('ControllerRevision', set, r))];
-    if (adoptions.length > 0) {
-      // upstream RecheckDeletionTimestamp: adopt only for a set that is still there, and not being deleted.
-      const fresh = await deps.client.resource(kinds.StatefulSet, set.metadata?.namespace).get(set.metadata?.name ?? '');
-      if (fresh.metadata?.uid !== set.metadata?.uid) throw new Error(`original StatefulSet ${keyOf(set)} is gone: got uid ${fresh.metadata?.uid}, wanted ${set.metadata?.uid}`);
-      if (fresh.metadata?.deletionTimestamp) throw new Error(`${keyOf(set)} has just been deleted at ${fresh.metadata.deletionTimestamp}`);
-      await executePlan({ events: [], patches: adoptions, deletes: [] }, deps);
-    }
-    const releases = [...podClaim.release.map((p) => releasePatch('Pod', set as never, p)), ...revisionClaim.release.map((r) => releasePatch('ControllerRevision', set as never, r))];
-    for (const release of releases) {
-      try {
-        await executePlan({ events: [], patches: [release], deletes: [] }, deps);
-      } catch (error) {
-        if (!isNotFound(error) && !isInvalid(error)) throw error;
-      }
-    }
+    const ref = controllerRefTo(set);
+    const adoptions = [...podClaim.adopt.map((p) => adoptPatch('Pod', ref, p)), ...revisionClaim.adopt.map((r) => adoptPatch('ControllerRevision', ref, r))];
+    const releases = [...podClaim.release.map((p) => releasePatch('Pod', set.metadata?.uid, p)), ...revisionClaim.release.map((r) => releasePatch('ControllerRevision', set.metadata?.uid, r))];
+    await applyClaim({ kind: 'StatefulSet', namespace: set.metadata?.namespace, name: set.metadata?.name ?? '', uid: set.metadata?.uid }, adoptions, releases, deps);
     return { pods: podClaim.owned, revisions: revisionClaim.owned };
   }
 

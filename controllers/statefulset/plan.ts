@@ -19,7 +19,7 @@
 // web-0 Pending: nothing; web-0 Running and Ready: create web-1; ...
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { PersistentVolumeClaim, Pod } from 'kubernetes-types/core/v1.js';
-import { isPodAvailable, isPodReady } from '../daemon/pods.js';
+import { isPodAvailable, isPodReady, isTerminating } from '../runtime/pod-readiness.js';
 import type { PatchAction } from '../runtime/plan.js';
 import { parseTime } from '../runtime/time.js';
 import { claimRetentionPatches } from './claims.js';
@@ -52,7 +52,7 @@ export interface StatefulSetPlan {
 }
 
 export const isCreated = (pod: Pod | undefined): pod is Pod => pod !== undefined;
-export const isTerminating = (pod: Pod): boolean => Boolean(pod.metadata?.deletionTimestamp);
+export { isTerminating };
 const isFailed = (pod: Pod) => pod.status?.phase === 'Failed';
 const isSucceeded = (pod: Pod) => pod.status?.phase === 'Succeeded';
 /** upstream isRunningAndReady */
