@@ -115,7 +115,9 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
         stderr: /^error: the namespace from the provided object "kube-system" does not match the namespace "default"\. You must pass '--namespace=kube-system' to perform this operation\n/,
       },
     ];
-    const before = await rcs().get('guarded');
+    // What a rolling-update would change (the controller's own status writes aside).
+    const intent = (rc: ReplicationController) => ({ labels: rc.metadata?.labels, annotations: rc.metadata?.annotations, spec: rc.spec });
+    const before = intent(await rcs().get('guarded'));
     for (const refusal of refusals) {
       const args = refusal.file ? [...refusal.args, '-f', await lab.kubectl.manifest(...refusal.file)] : refusal.args;
       const result = await run(...args, ...FAST);
@@ -123,12 +125,11 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
       assert.match(result.stderr, refusal.stderr, args.join(' '));
       assert.equal(result.stdout, '');
     }
-    const after = await rcs().get('guarded');
-    assert.equal(after.metadata?.resourceVersion, before.metadata?.resourceVersion, 'a refused rolling-update changed the controller');
+    assert.deepEqual(intent(await rcs().get('guarded')), before, 'a refused rolling-update changed the controller');
     assert.ok(await gone('guarded-v2'));
   });
 
-  test('-f: redis-master to redis-master-v2 one pod at a time, then the old controller deleted', async () => {
+  test('-f: redis-master replaced by redis-master-v2 one pod at a time, renamed redis-master at the end as old kubectl did with one name', async () => {
     await applyRunning('redis-master.yaml', controllerManifest('redis-master', { name: 'redis', version: 'v1' }, 'redis:6'), 'name=redis', 2);
     const v2 = await lab.kubectl.manifest('redis-master-controller-v2.yaml', controllerManifest('redis-master-v2', { name: 'redis', version: 'v2' }, 'redis:7'));
     const printed = await rolled('redis-master', '-f', v2, ...FAST);
@@ -139,17 +140,36 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
       'Scaling redis-master down to 1',
       'Scaling redis-master-v2 up to 2',
       'Scaling redis-master down to 0',
-      'Update succeeded. Deleting redis-master',
-      'replicationcontroller/redis-master-v2 rolling updated to "redis-master-v2"',
+      'Update succeeded. Deleting old controller: redis-master',
+      'Renaming redis-master-v2 to redis-master',
+      'replicationcontroller/redis-master rolling updated',
     ]);
     const left = await settled('name=redis', 2);
     assert.deepEqual(left.map(imageOf), ['redis:7', 'redis:7']);
     for (const pod of left) assert.match(pod.metadata?.name ?? '', /^redis-master-v2-[a-z0-9]{5}$/);
-    assert.ok(await eventually('redis-master deleted', () => gone('redis-master')));
-    const v2rc = await rcs().get('redis-master-v2');
-    assert.equal(v2rc.spec?.replicas, 2);
-    assert.equal(v2rc.metadata?.annotations?.['kubectl.kubernetes.io/desired-replicas'], undefined);
-    assert.equal(v2rc.metadata?.annotations?.['kubectl.kubernetes.io/update-source-id'], undefined);
+    assert.ok(await eventually('redis-master-v2 deleted once renamed', () => gone('redis-master-v2')));
+    const renamed = await rcs().get('redis-master');
+    assert.equal(renamed.spec?.replicas, 2);
+    assert.deepEqual(renamed.spec?.selector, { name: 'redis', version: 'v2' });
+    assert.equal(renamed.metadata?.annotations?.['kubectl.kubernetes.io/desired-replicas'], undefined);
+    assert.equal(renamed.metadata?.annotations?.['kubectl.kubernetes.io/update-source-id'], undefined);
+  });
+
+  test('-f with OLD and NEW: the new controller keeps its name and the old one is deleted', async () => {
+    await applyRunning('cache.yaml', controllerManifest('cache', { name: 'cache', version: 'v1' }, 'memcached:1.5', 1), 'name=cache', 1);
+    const v2 = await lab.kubectl.manifest('cache-v2.yaml', controllerManifest('cache-v2', { name: 'cache', version: 'v2' }, 'memcached:1.6', 1));
+    const printed = await rolled('cache', 'cache-v2', '-f', v2, ...FAST);
+    assert.deepEqual(printed, [
+      'Created cache-v2',
+      "Scaling up cache-v2 from 0 to 1, scaling down cache from 1 to 0 (keep 1 pods available, don't exceed 2 pods)",
+      'Scaling cache-v2 up to 1',
+      'Scaling cache down to 0',
+      'Update succeeded. Deleting cache',
+      'replicationcontroller/cache-v2 rolling updated to "cache-v2"',
+    ]);
+    const left = await settled('name=cache', 1);
+    assert.deepEqual(left.map(imageOf), ['memcached:1.6']);
+    assert.ok(await eventually('cache deleted', () => gone('cache')));
   });
 
   test('--image: a new controller frontend-<hash> with the deployment key, renamed frontend at the end; --dry-run first changes nothing', async () => {
@@ -159,7 +179,8 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
     assert.equal(dry.length, 4);
     assert.deepEqual([dry[0], dry[1], dry[2]], ['Rolling from:', 'frontend', 'To:']);
     assert.match(dry[3] ?? '', /^frontend-[0-9a-f]{32}$/);
-    assert.equal((await rcs().get('frontend')).metadata?.resourceVersion, before.metadata?.resourceVersion, '--dry-run changed the controller');
+    assert.equal((await rcs().get('frontend')).metadata?.generation, before.metadata?.generation, '--dry-run changed the controller');
+    assert.deepEqual((await rcs().get('frontend')).metadata?.annotations, before.metadata?.annotations, '--dry-run annotated the controller');
 
     const printed = await rolled('frontend', '--image=nginx:1.27', ...FAST);
     const hashed = /^Created (frontend-([0-9a-f]{32}))$/.exec(printed[0] ?? '');
