@@ -48,7 +48,7 @@ export default tseslint.config(
   },
   {
     // STYLE.md 4 and 17: the controllers' decision modules do no I/O and may name client/ types only.
-    files: ['controllers/*/plan.ts', 'controllers/garbagecollector/graph.ts', 'controllers/nodelifecycle/{health,taints,disruption}.ts', 'controllers/tainteviction/tolerations.ts', 'controllers/scheduling/{node-affinity,taints}.ts', 'controllers/scheduler/{node-info,quantity,volume-binding}.ts', 'controllers/daemon/{placement,pods,state,manage,rolling-update,status,history,failed-pod-backoff}.ts', 'controllers/statefulset/{identity,claims,revisions,status}.ts', 'controllers/runtime/{time,revision-hash,claim,pod-readiness,pod-template,slow-start}.ts', 'controllers/replication/{replicated,deletion-order,status}.ts', 'controllers/persistentvolume/{matching,provision}.ts'],
+    files: ['controllers/*/plan.ts', 'controllers/garbagecollector/graph.ts', 'controllers/nodelifecycle/{health,taints,disruption}.ts', 'controllers/tainteviction/tolerations.ts', 'controllers/scheduling/{node-affinity,taints}.ts', 'controllers/scheduler/{node-info,quantity,volume-binding}.ts', 'controllers/daemon/{placement,pods,state,manage,rolling-update,status,history,failed-pod-backoff}.ts', 'controllers/statefulset/{identity,claims,revisions,status}.ts', 'controllers/runtime/{time,revision-hash,claim,pod-readiness,pod-template,slow-start}.ts', 'controllers/replication/{replicated,deletion-order,status}.ts', 'controllers/persistentvolume/{matching,provision}.ts', 'scripts/rolling-update/{steps,controllers,output,errors}.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -9,3 +9,5 @@ export { executePlan, type PlanExecutorDeps } from './runtime/executor.js';
 export { emptyPlan, mergePlans, earliestRequeue, type Plan, type PatchAction, type DeleteAction, type EventAction, type EventSubject, type KindName } from './runtime/plan.js';
 export { nodeLifecycleDefaults, upstreamNodeLifecycleDefaults, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 export { replicationManager, replicationManagerDefaults, type ReplicationManagerOptions } from './replication/controller.js';
+// upstream podutil.IsPodAvailable, which `kubelab rolling-update` counts new pods with as old kubectl did.
+export { isPodAvailable } from './runtime/pod-readiness.js';

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { up } from './up.js';
+import { runRollingUpdate } from './rolling-update/cli.js';
 
 const usage = `Usage: kubelab <command> [options]
 
@@ -17,6 +18,9 @@ Commands:
           --fresh          start from an empty cluster
           --verbose        every process's info logs, not only warnings
           --default-storage-class  make the StorageClass standard the default class (as kind's)
+  rolling-update OLD (-f NEW.yaml | [NEW] --image=IMAGE | [NEW] --rollback)
+          replace a ReplicationController's pods one at a time, as kubectl's
+          rolling-update did (SCENARIOS.md S11; kubelab rolling-update -h)
   kubelet run one simulated node against a running cluster (SCENARIOS.md S4):
           --server URL --node-name NAME [--node-labels k=v] [--register-with-taints k=v:Effect]
   help    show this text
@@ -67,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest);
     case 'kubelet':
       return runKubelet(rest);
+    case 'rolling-update':
+      return runRollingUpdate(rest);
     case undefined:
     case 'help':
     case '--help':
