@@ -136,6 +136,7 @@ spec:
       resources:
         requests:
           storage: 1Gi
+`;
 
 /** S8 and S9's RC, as the Kubernetes guestbook example (examples/guestbook redis-slave-controller.yaml) gave it. */
 export const REDIS_SLAVE_RC = `apiVersion: v1
