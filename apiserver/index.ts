@@ -20,6 +20,8 @@ export async function startApiServer(options: {
   logger?: Logger;
   clock?: Clock;
   watch?: ApiServerOptions['watch'];
+  authenticator?: ApiServerOptions['authenticator'];
+  authorizer?: ApiServerOptions['authorizer'];
 }): Promise<RunningApiServer> {
   const built = await buildApp(options);
   const { app } = built;

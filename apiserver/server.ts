@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
-import { authenticate, authorize } from './auth.js';
+import { alwaysAllow, ANONYMOUS, forbidden, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 import { negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
 import { toApiError } from './errors.js';
@@ -34,6 +34,10 @@ export interface ApiServerOptions {
   readonly strategies?: ReadonlyMap<string, Strategy>;
   readonly watch?: Partial<WatchOptions>;
   readonly watchCache?: { historyCapacity?: number; maxClientFrames?: number };
+  /** Who sent each request; default: the lab's admin (no credentials asked). */
+  readonly authenticator?: Authenticator;
+  /** What each user may do; default: everything (AlwaysAllow). */
+  readonly authorizer?: Authorizer;
 }
 
 export interface ApiApp {
@@ -47,6 +51,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     kube?: RequestInfo;
     startedAt?: bigint;
+    user?: UserInfo;
   }
 }
 
@@ -81,9 +86,19 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  app.addHook('onRequest', (request, _reply, done) => {
+  const authenticator = options.authenticator ?? labAdminAuthenticator;
+  const authorizer = options.authorizer ?? alwaysAllow;
+  // Authentication comes first, for every path: the public ones take anyone, as upstream's anonymous user.
+  app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
-    done();
+    try {
+      request.user = (await authenticator(request)) ?? (isPublicPath(request.url) ? ANONYMOUS : undefined);
+    } catch (error) {
+      const status = toApiError(error).toStatus();
+      return reply.code(status.code ?? 401).send(status);
+    }
+    if (!request.user) return reply.code(401).send(unauthorized().toStatus());
+    return undefined;
   });
   app.addHook('onResponse', async (request, reply) => {
     logRequest(request, reply.statusCode);
@@ -121,20 +136,22 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   openApiPlugin(app);
 
   /** The resource request a path names: /api/v1/... or /apis/<group>/<version>/... */
-  function infoOf(request: FastifyRequest): RequestInfo {
+  async function infoOf(request: FastifyRequest): Promise<RequestInfo> {
     const path = request.url.split('?')[0]!;
     const segments = path.split('/').filter((s) => s !== '').map(decodeSegment);
     const [root, ...rest] = segments;
     const [group, version, tail] = root === 'api' ? ['', rest[0]!, rest.slice(1)] : [rest[0]!, rest[1]!, rest.slice(2)];
     const query = request.query as Query;
     const info = parseResourcePath(group, version, tail, request.method, query.watch === 'true' || query.watch === '1');
-    authorize(authenticate(request), info);
+    const user = request.user ?? ANONYMOUS;
+    const decision = await authorizer(user, { verb: info.verb, path, resource: info });
+    if (!decision.allowed) throw forbidden(user, info, decision.reason);
     request.kube = info;
     return info;
   }
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const info = infoOf(request);
+    const info = await infoOf(request);
     const warning = deprecationWarning(info.resource);
     // As upstream: every request to a deprecated version is answered with a warning, which kubectl prints.
     if (warning) void reply.header('Warning', `299 - ${JSON.stringify(warning)}`);
@@ -216,7 +233,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   async function serveWebSocketWatch(socket: WebSocket, request: FastifyRequest): Promise<void> {
     let session: WatchSession;
     try {
-      const info = infoOf(request);
+      const info = await infoOf(request);
       if (info.verb !== 'watch' && info.verb !== 'list') throw new ApiError(400, 'BadRequest', 'a WebSocket request must be a watch');
       session = await WatchSession.open({ ...info, verb: 'watch' }, request.query as Query, 'object', { registry, cache, clock, options: watchOptions });
     } catch (error) {
@@ -240,19 +257,18 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       url,
       handler: handle,
       wsHandler: (socket, request) => {
-        if (/\/pods\/[^/]+\/exec(\?|$)/.test(request.url)) {
-          let info: RequestInfo | undefined;
-          try {
-            info = infoOf(request);
-          } catch {
-            // not a pod's exec after all: the watch path answers the error
+        const upgrade = async (): Promise<void> => {
+          if (/\/pods\/[^/]+\/exec(\?|$)/.test(request.url)) {
+            // Not a pod's exec after all, or refused: the watch path answers the error on the socket.
+            const info = await infoOf(request).catch(() => undefined);
+            if (info?.subresource === 'exec') {
+              await podStreams.exec(info, request.query as StreamQuery, socket).catch((error: unknown) => request.log.error({ err: error }, 'exec failed'));
+              return;
+            }
           }
-          if (info?.subresource === 'exec') {
-            podStreams.exec(info, request.query as StreamQuery, socket).catch((error: unknown) => request.log.error({ err: error }, 'exec failed'));
-            return;
-          }
-        }
-        serveWebSocketWatch(socket, request).catch((error: unknown) => request.log.error({ err: error }, 'websocket watch failed'));
+          await serveWebSocketWatch(socket, request).catch((error: unknown) => request.log.error({ err: error }, 'websocket watch failed'));
+        };
+        void upgrade();
       },
     });
     app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url, handler: handle });
