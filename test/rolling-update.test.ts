@@ -134,12 +134,13 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
     const v2 = await lab.kubectl.manifest('redis-master-controller-v2.yaml', controllerManifest('redis-master-v2', { name: 'redis', version: 'v2' }, 'redis:7'));
     const printed = await rolled('redis-master', '-f', v2, ...FAST);
     assert.deepEqual(printed, [
-      'Created redis-master-v2',
-      "Scaling up redis-master-v2 from 0 to 2, scaling down redis-master from 2 to 0 (keep 2 pods available, don't exceed 3 pods)",
-      'Scaling redis-master-v2 up to 1',
-      'Scaling redis-master down to 1',
-      'Scaling redis-master-v2 up to 2',
-      'Scaling redis-master down to 0',
+      'Creating redis-master-v2',
+      'At beginning of loop: redis-master replicas: 1, redis-master-v2 replicas: 1',
+      'Updating redis-master replicas: 1, redis-master-v2 replicas: 1',
+      'At end of loop: redis-master replicas: 1, redis-master-v2 replicas: 1',
+      'At beginning of loop: redis-master replicas: 0, redis-master-v2 replicas: 2',
+      'Updating redis-master replicas: 0, redis-master-v2 replicas: 2',
+      'At end of loop: redis-master replicas: 0, redis-master-v2 replicas: 2',
       'Update succeeded. Deleting old controller: redis-master',
       'Renaming redis-master-v2 to redis-master',
       'replicationcontroller/redis-master rolling updated',
@@ -160,10 +161,10 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
     const v2 = await lab.kubectl.manifest('cache-v2.yaml', controllerManifest('cache-v2', { name: 'cache', version: 'v2' }, 'memcached:1.6', 1));
     const printed = await rolled('cache', 'cache-v2', '-f', v2, ...FAST);
     assert.deepEqual(printed, [
-      'Created cache-v2',
-      "Scaling up cache-v2 from 0 to 1, scaling down cache from 1 to 0 (keep 1 pods available, don't exceed 2 pods)",
-      'Scaling cache-v2 up to 1',
-      'Scaling cache down to 0',
+      'Creating cache-v2',
+      'At beginning of loop: cache replicas: 0, cache-v2 replicas: 1',
+      'Updating cache replicas: 0, cache-v2 replicas: 1',
+      'At end of loop: cache replicas: 0, cache-v2 replicas: 1',
       'Update succeeded. Deleting cache',
       'replicationcontroller/cache-v2 rolling updated to "cache-v2"',
     ]);
@@ -183,17 +184,18 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
     assert.deepEqual((await rcs().get('frontend')).metadata?.annotations, before.metadata?.annotations, '--dry-run annotated the controller');
 
     const printed = await rolled('frontend', '--image=nginx:1.27', ...FAST);
-    const hashed = /^Created (frontend-([0-9a-f]{32}))$/.exec(printed[0] ?? '');
+    const hashed = /^Creating (frontend-([0-9a-f]{32}))$/.exec(printed[0] ?? '');
     assert.ok(hashed, `first line: ${printed[0]}`);
     const [, next, hash] = hashed;
     assert.equal(next, dry[3], 'the dry run named another controller');
     assert.deepEqual(printed, [
-      `Created ${next}`,
-      `Scaling up ${next} from 0 to 2, scaling down frontend from 2 to 0 (keep 2 pods available, don't exceed 3 pods)`,
-      `Scaling ${next} up to 1`,
-      'Scaling frontend down to 1',
-      `Scaling ${next} up to 2`,
-      'Scaling frontend down to 0',
+      `Creating ${next}`,
+      `At beginning of loop: frontend replicas: 1, ${next} replicas: 1`,
+      `Updating frontend replicas: 1, ${next} replicas: 1`,
+      `At end of loop: frontend replicas: 1, ${next} replicas: 1`,
+      `At beginning of loop: frontend replicas: 0, ${next} replicas: 2`,
+      `Updating frontend replicas: 0, ${next} replicas: 2`,
+      `At end of loop: frontend replicas: 0, ${next} replicas: 2`,
       'Update succeeded. Deleting old controller: frontend',
       `Renaming ${next} to frontend`,
       'replicationcontroller/frontend rolling updated',
@@ -222,7 +224,7 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
     let output = '';
     interrupted.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
-      const next = await eventually('the interrupted update to scale its new controller up', () => /^Scaling (web-[0-9a-f]{32}) up to 1$/m.exec(output)?.[1], 30_000);
+      const next = await eventually('the interrupted update to scale its new controller up', () => /^Updating web replicas: 1, (web-[0-9a-f]{32}) replicas: 1$/m.exec(output)?.[1], 30_000);
       await eventually(`a Ready pod of ${next}`, async () => live(await pods('app=web')).filter(ready).length === 3, 30_000);
       interrupted.kill('SIGTERM');
       await new Promise((resolve) => (interrupted.exitCode !== null ? resolve(undefined) : interrupted.once('exit', resolve)));
@@ -231,8 +233,9 @@ describe('kubelab rolling-update (SCENARIOS.md S11)', () => {
       assert.deepEqual(printed, [
         'Setting "web" replicas to 2',
         'Continuing update with existing controller web.',
-        `Scaling up web from 2 to 2, scaling down ${next} from 1 to 0 (keep 2 pods available, don't exceed 3 pods)`,
-        `Scaling ${next} down to 0`,
+        `At beginning of loop: ${next} replicas: 0, web replicas: 2`,
+        `Updating ${next} replicas: 0, web replicas: 2`,
+        `At end of loop: ${next} replicas: 0, web replicas: 2`,
         `Update succeeded. Deleting ${next}`,
         'replicationcontroller/web rolling updated',
       ]);

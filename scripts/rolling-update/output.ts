@@ -1,17 +1,26 @@
-// The lines `kubelab rolling-update` prints, word for word old kubectl's
-// (v1.17 rollingupdate.go and rolling_updater.go), so a tutorial's transcript
-// reads the same.
-import type { UpdateBounds } from './steps.js';
+// The lines `kubelab rolling-update` prints, word for word old kubectl's, so
+// a tutorial's transcript reads the same: the update loop as kubectl v1.0's
+// rolling_updater.go printed it (the lines of the tutorials SCENARIOS.md S11
+// follows), and v1.17's for what v1.0 did not have (--image and its rename,
+// --rollback, resuming).
+/** The two controllers' names and replicas at a point of the update. */
+export interface ReplicaPair {
+  readonly oldName: string;
+  readonly oldReplicas: number;
+  readonly newName: string;
+  readonly newReplicas: number;
+}
+
+const pairText = (p: ReplicaPair) => `${p.oldName} replicas: ${p.oldReplicas}, ${p.newName} replicas: ${p.newReplicas}`;
 
 export const lines = {
-  created: (name: string) => `Created ${name}`,
+  creating: (name: string) => `Creating ${name}`,
   continuing: (name: string) => `Continuing update with existing controller ${name}.`,
   resuming: (name: string) => `Found existing update in progress (${name}), resuming.`,
-  plan: (newName: string, newReplicas: number, oldName: string, oldReplicas: number, bounds: UpdateBounds) =>
-    `Scaling up ${newName} from ${newReplicas} to ${bounds.desired}, scaling down ${oldName} from ${oldReplicas} to 0 ` +
-    `(keep ${bounds.minAvailable} pods available, don't exceed ${bounds.desired + bounds.maxSurge} pods)`,
-  scalingUp: (name: string, replicas: number) => `Scaling ${name} up to ${replicas}`,
-  scalingDown: (name: string, replicas: number) => `Scaling ${name} down to ${replicas}`,
+  /** Each round: where it is going (printed twice, as v1.0 printed it to stdout and to its output), then where it got. */
+  loopStart: (pair: ReplicaPair) => `At beginning of loop: ${pairText(pair)}`,
+  updating: (pair: ReplicaPair) => `Updating ${pairText(pair)}`,
+  loopEnd: (pair: ReplicaPair) => `At end of loop: ${pairText(pair)}`,
   deleting: (name: string) => `Update succeeded. Deleting ${name}`,
   deletingOld: (name: string) => `Update succeeded. Deleting old controller: ${name}`,
   renaming: (from: string, to: string) => `Renaming ${from} to ${to}`,

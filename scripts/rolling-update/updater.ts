@@ -75,7 +75,7 @@ export class RollingUpdater {
     let oldRc = config.oldRc;
     const { rc: target, existed } = await this.targetController(config.newRc, sourceIdOf(oldRc));
     let newRc = target;
-    print(existed ? lines.continuing(nameOf(newRc)) : lines.created(nameOf(newRc)));
+    print(existed ? lines.continuing(nameOf(newRc)) : lines.creating(nameOf(newRc)));
     const desired = desiredReplicasOf(newRc);
     // What a later --rollback goes back to.
     if (annotationOf(oldRc, annotations.originalReplicas) === undefined) {
@@ -83,25 +83,25 @@ export class RollingUpdater {
       oldRc = await this.annotate(nameOf(oldRc), { [annotations.originalReplicas]: String(replicasOf(existing)) });
     }
     const bounds = updateBounds(desired, replicasOf(oldRc));
-    print(lines.plan(nameOf(newRc), replicasOf(newRc), nameOf(oldRc), replicasOf(oldRc), bounds));
+    const pair = (oldReplicas: number, newReplicas: number) => ({ oldName: nameOf(oldRc), oldReplicas, newName: nameOf(newRc), newReplicas });
 
     // A scale either way is progress; none for the whole timeout is an error.
     let progressDeadline = clock.now() + config.timeoutMs;
     while (!updateDone({ oldReplicas: replicasOf(oldRc), newReplicas: replicasOf(newRc) }, bounds)) {
       const before = { oldReplicas: replicasOf(oldRc), newReplicas: replicasOf(newRc) };
       const up = scaleUpTarget(before, bounds);
-      if (up !== undefined) {
-        print(lines.scalingUp(nameOf(newRc), up));
-        newRc = await this.scaleAndWait(newRc, up, config);
-      }
+      // Where the round is going: the new controller one up (at most), the old one down as far as that allows.
+      const newTarget = up ?? before.newReplicas;
+      const going = pair(Math.max(0, Math.min(before.oldReplicas, bounds.desired - newTarget)), newTarget);
+      print(lines.loopStart(going));
+      print(lines.updating(going));
+      if (up !== undefined) newRc = await this.scaleAndWait(newRc, up, config);
       // Wait between scaling operations for things to settle.
       await sleep(clock, config.updatePeriodMs);
       const newAvailable = await this.availablePods(newRc, config.minReadySeconds);
       const down = scaleDownTarget({ oldReplicas: replicasOf(oldRc), newReplicas: replicasOf(newRc), newAvailable }, bounds);
-      if (down !== undefined) {
-        print(lines.scalingDown(nameOf(oldRc), down));
-        oldRc = await this.scaleAndWait(oldRc, down, config);
-      }
+      if (down !== undefined) oldRc = await this.scaleAndWait(oldRc, down, config);
+      print(lines.loopEnd(pair(replicasOf(oldRc), replicasOf(newRc))));
       if (replicasOf(newRc) !== before.newReplicas || replicasOf(oldRc) !== before.oldReplicas) progressDeadline = clock.now() + config.timeoutMs;
       else if (clock.now() > progressDeadline) throw new RollingUpdateError('timed out waiting for any update progress to be made');
     }
