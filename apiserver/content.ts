@@ -18,19 +18,75 @@ export function mediaType(header: string | undefined): string {
 
 const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml']);
 
+/**
+ * How deep a body may nest. Upstream's JSON decoder stops at 10000 levels;
+ * kubelab's own walks over an object (field validation, managedFields,
+ * patches) recurse, and stop well before that, so it refuses at 1000, far
+ * beyond any real object (a DaemonSet nests about 15 deep).
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+function tooDeep(): Error {
+  return badRequest(`the request body nests more than ${MAX_NESTING_DEPTH} levels deep`);
+}
+
+/**
+ * Whether a JSON (or flow-style YAML) text opens more than `max` brackets
+ * at once, outside strings: checked before parsing, so a bomb of brackets
+ * costs no memory. A text shorter than `max` cannot, and is not scanned.
+ */
+export function textNestsDeeperThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let depth = 0;
+  let quote = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === 0x5c && quote === 0x22) i += 1;
+      else if (c === quote) quote = 0;
+      continue;
+    }
+    if (c === 0x22 || c === 0x27) quote = c;
+    else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return false;
+}
+
+/** Whether a decoded value nests more than `max` levels (YAML's block style nests by indentation, which no bracket count sees). */
+function valueNestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parses a body as JSON, or YAML when it says so; anything else is a clear 400 or 415. */
 export function decodeBody(body: Buffer | undefined, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (type === PROTOBUF && body && body.length > 0) return decodeProtobufObject(body);
   const text = body?.toString('utf8') ?? '';
   if (text.trim() === '') throw badRequest('the body of the request was empty');
+  if (textNestsDeeperThan(text, MAX_NESTING_DEPTH)) throw tooDeep();
   if (YAML_TYPES.has(type) || type === APPLY_PATCH_TYPE) {
+    let value: unknown;
     try {
       // As yaml.v2 under upstream's non-strict decoding, a repeated key's last value wins; field validation names the repeat.
-      return parseYaml(text, { uniqueKeys: false }) as unknown;
+      // Aliases are bounded by the library's maxAliasCount (100): a billion laughs is refused, not expanded.
+      value = parseYaml(text, { uniqueKeys: false }) as unknown;
     } catch (error) {
+      // The YAML parser recurses a level a block: a stack overflow is nesting past what it can read.
+      if (error instanceof RangeError || (error as Error).message.startsWith('Maximum call stack size exceeded')) throw tooDeep();
       throw badRequest(`error converting YAML to JSON: ${(error as Error).message}`);
     }
+    if (text.length > MAX_NESTING_DEPTH && valueNestsDeeperThan(value, MAX_NESTING_DEPTH)) throw tooDeep();
+    return value;
   }
   if (type !== '' && type !== 'application/json' && !(PATCH_TYPES as readonly string[]).includes(type)) {
     throw unsupportedMediaType(type);

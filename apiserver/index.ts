@@ -22,6 +22,7 @@ export async function startApiServer(options: {
   watch?: ApiServerOptions['watch'];
   authenticator?: ApiServerOptions['authenticator'];
   authorizer?: ApiServerOptions['authorizer'];
+  limits?: ApiServerOptions['limits'];
 }): Promise<RunningApiServer> {
   const built = await buildApp(options);
   const { app } = built;

@@ -8,8 +8,10 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openStore } from '../store/index.js';
 import { startApiServer } from './index.js';
+import { limitDefaults } from './limits.js';
 
-const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]`;
+const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]
+                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]`;
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: '.kubelab/store' },
       store: { type: 'string', default: 'level' },
+      'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
+      'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -30,10 +34,16 @@ async function main(argv: string[]): Promise<void> {
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   if (values.store !== 'level' && values.store !== 'memory') throw new Error(`--store must be level or memory, not ${values.store}`);
+  const positive = (flag: 'max-requests-inflight' | 'max-mutating-requests-inflight'): number => {
+    const n = Number(values[flag]);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of 1 or more, not ${values[flag]}`);
+    return n;
+  };
+  const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
   const dataDir = resolve(values['data-dir']);
   if (values.store === 'level') mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ backend: values.store, dataDir, logger: log });
-  const server = await startApiServer({ store, port, host: values.host, logger: log });
+  const server = await startApiServer({ store, port, host: values.host, logger: log, limits });
   log.info({ url: server.url, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
 
   let stopping = false;

@@ -59,6 +59,8 @@ export class RestHandlers {
     private readonly cache: WatchCache,
     private readonly clock: Clock,
     private readonly admission = new Admission(registry, cache),
+    /** The most items one page holds (limits.ts); a bigger `limit` gets this many and a continue token. */
+    private readonly maxPageSize = Number.MAX_SAFE_INTEGER,
   ) {}
 
   // --- reads ---------------------------------------------------------------
@@ -73,7 +75,7 @@ export class RestHandlers {
   async list(info: RequestInfo, query: Query): Promise<Answer> {
     const objects = this.registry.of(info.resource);
     const selection = parseSelection(objects.strategy, query.labelSelector, query.fieldSelector, { metadata: {} });
-    const limit = parseNonNegative('limit', query.limit);
+    const limit = Math.min(parseNonNegative('limit', query.limit), this.maxPageSize);
     let items: KubeObject[];
     let listMeta: ListMeta;
     if (limit > 0 || query.continue) {

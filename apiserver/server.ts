@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
+import { classify, InFlight, limitDefaults, tooManyRequests, WatchCounts, type RequestLimits } from './limits.js';
 import { alwaysAllow, ANONYMOUS, forbidden, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 import { negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
@@ -38,6 +39,8 @@ export interface ApiServerOptions {
   readonly authenticator?: Authenticator;
   /** What each user may do; default: everything (AlwaysAllow). */
   readonly authorizer?: Authorizer;
+  /** Bounds on requests in flight, watches per client and list pages (limits.ts). */
+  readonly limits?: Partial<RequestLimits>;
 }
 
 export interface ApiApp {
@@ -62,7 +65,10 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   const registry = new Registry(options.store, options.strategies ?? defaultStrategies, clock);
   const cache = new WatchCache(options.store, resources, { ...options.watchCache, logger });
   await cache.start();
-  const rest = new RestHandlers(registry, options.store, cache, clock);
+  const limits: RequestLimits = { ...limitDefaults, ...options.limits };
+  const rest = new RestHandlers(registry, options.store, cache, clock, undefined, limits.maxListPageSize);
+  const inFlight = new InFlight(limits);
+  const watchCounts = new WatchCounts(limits.maxWatchesPerClient);
   const watchOptions: WatchOptions = { ...watchDefaults, ...options.watch };
   const metrics = new ApiMetrics({ watchers: () => cache.watcherCount, revision: () => options.store.revision });
   const sessions = new Set<WatchSession>();
@@ -98,8 +104,26 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       return reply.code(status.code ?? 401).send(status);
     }
     if (!request.user) return reply.code(401).send(unauthorized().toStatus());
-    return undefined;
+    // As upstream's max-in-flight filter, after authentication: long-running requests are not counted, and
+    // system:masters (the lab's admin) is never turned away.
+    const kind = classify(request.method, request.url);
+    if (kind === 'longRunning') return undefined;
+    const release = inFlight.acquire(kind);
+    if (release) {
+      reply.raw.once('close', release);
+      return undefined;
+    }
+    if (request.user.groups.includes('system:masters')) return undefined;
+    return reply.code(429).header('Retry-After', '1').send(tooManyRequests().toStatus());
   });
+
+  /** Holds one of the client's watches until `done`; 429 past the client's bound. */
+  function holdWatch(request: FastifyRequest, done: Promise<unknown>): void {
+    const user = request.user ?? ANONYMOUS;
+    const release = watchCounts.acquire(`${user.username} ${request.ip}`);
+    if (!release) throw tooManyRequests(`too many watches open: ${user.username} from ${request.ip} holds ${limits.maxWatchesPerClient}, the most one client may`);
+    void done.finally(release);
+  }
   app.addHook('onResponse', async (request, reply) => {
     logRequest(request, reply.statusCode);
     if (request.kube) observe(request, reply.statusCode);
@@ -219,6 +243,12 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   async function serveWatch(info: RequestInfo, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const rendering = negotiate(request.headers.accept);
     const session = await WatchSession.open(info, query, rendering, { registry, cache, clock, options: watchOptions });
+    try {
+      holdWatch(request, new Promise((resolve) => reply.raw.once('close', resolve)));
+    } catch (error) {
+      session.end();
+      throw error;
+    }
     sessions.add(session);
     reply.hijack();
     try {
@@ -236,6 +266,12 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       const info = await infoOf(request);
       if (info.verb !== 'watch' && info.verb !== 'list') throw new ApiError(400, 'BadRequest', 'a WebSocket request must be a watch');
       session = await WatchSession.open({ ...info, verb: 'watch' }, request.query as Query, 'object', { registry, cache, clock, options: watchOptions });
+      try {
+        holdWatch(request, new Promise((resolve) => socket.once('close', resolve)));
+      } catch (error) {
+        session.end();
+        throw error;
+      }
     } catch (error) {
       const status = toApiError(error).toStatus();
       socket.send(JSON.stringify({ type: 'ERROR', object: status }));
