@@ -91,4 +91,24 @@ describe('PATCH application/apply-patch+yaml', () => {
     assert.equal(reset.status, 200);
     assert.equal(reset.body.metadata.managedFields, undefined);
   });
+
+  test('an eleventh Update manager folds the oldest ones into ancient-changes, as upstream keeps at most 10', async () => {
+    const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
+    const created = await server.call('POST', `${CONFIGMAPS}?fieldManager=m00`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'many' }, data: { k00: 'v' } });
+    assert.equal(created.status, 201);
+    let answer = created;
+    for (let i = 1; i <= 10; i++) {
+      const name = `m${String(i).padStart(2, '0')}`;
+      answer = await server.call('PATCH', `${CONFIGMAPS}/many?fieldManager=${name}`, { data: { [`k${name.slice(1)}`]: 'v' } }, { 'Content-Type': 'application/merge-patch+json' });
+      assert.equal(answer.status, 200);
+    }
+    const entries = answer.body.metadata.managedFields as { manager: string; operation: string; fieldsV1: { 'f:data': Record<string, unknown> } }[];
+    assert.equal(entries.length, 10);
+    const ancient = entries.find((e) => e.manager === 'ancient-changes');
+    assert.ok(ancient, `no ancient-changes among ${entries.map((e) => e.manager).join(', ')}`);
+    assert.equal(ancient.operation, 'Update');
+    // Every field is still owned by someone: the folded managers' keys moved into the bucket.
+    const owned = entries.flatMap((e) => Object.keys(e.fieldsV1['f:data'] ?? {}).filter((k) => k.startsWith('f:'))).sort();
+    assert.deepEqual(owned, Array.from({ length: 11 }, (_, i) => `f:k${String(i).padStart(2, '0')}`));
+  });
 });

@@ -8,7 +8,7 @@ import type { KubeObject } from '../registry/strategy.js';
 import { ApplyConflictError } from './conflict.js';
 import { FieldSet } from './field-set.js';
 import { fieldsStillLastApplied, KUBECTL_MANAGER, syncLastApplied } from './last-applied.js';
-import { decodeManagedFields, encodeManagedFields, ManagedFieldsDecodeError, type Managers } from './managers.js';
+import { capUpdateManagers, decodeManagedFields, encodeManagedFields, ManagedFieldsDecodeError, type Managers } from './managers.js';
 import { emptyObjectOf, typeOfKind } from './schema.js';
 import { recordApply, recordUpdate, type Actor, type Tracked } from './updater.js';
 
@@ -81,7 +81,7 @@ export function trackUpdate(object: KubeObject, live: KubeObject | undefined, wr
   const managers = requestManagers(object, live, write);
   const before = live ? withoutManagedFields(live) : emptyObjectOf(tracked.node);
   const after = withoutManagedFields(object);
-  const next = recordUpdate(before, after, tracked, managers, actorOf(write), write.now);
+  const next = capUpdateManagers(recordUpdate(before, after, tracked, managers, actorOf(write), write.now));
   setManagedFields(object, next, live, write);
 }
 

@@ -111,3 +111,48 @@ export function managerText(entry: Pick<ManagerEntry, 'manager' | 'operation' | 
   if (entry.operation === 'Update') text += ` using ${entry.apiVersion}`;
   return text;
 }
+
+/** upstream's DefaultMaxUpdateManagers: past this many Update managers the oldest merge into `ancient-changes`. */
+export const MAX_UPDATE_MANAGERS = 10;
+const ANCIENT_CHANGES = 'ancient-changes';
+
+/**
+ * Caps the Update managers at `max` (upstream capmanagers.go, after every
+ * Update but not after an Apply): oldest first (by time in seconds, then
+ * identifier), each entry after the first of its apiVersion is merged into
+ * that version's `ancient-changes` bucket, which takes over the first one's
+ * fields and the time of the latest merged entry, until `max` remain.
+ */
+export function capUpdateManagers(managers: Managers, max = MAX_UPDATE_MANAGERS): Managers {
+  const updaters = [...managers.entries()].filter(([, entry]) => entry.operation !== 'Apply').map(([id]) => id);
+  if (updaters.length <= max) return managers;
+  const secondsOf = (id: string) => seconds(managers.get(id)!.time);
+  updaters.sort((p, q) => secondsOf(p) - secondsOf(q) || compare(p, q));
+  const capped: Managers = new Map(managers);
+  const firstOfVersion = new Map<string, string>();
+  let length = updaters.length;
+  for (let i = 0; i < updaters.length && length > max; i++) {
+    const id = updaters[i]!;
+    const entry = capped.get(id)!;
+    const bucketId = managerIdentifier({ manager: ANCIENT_CHANGES, operation: 'Update', apiVersion: entry.apiVersion });
+    const first = firstOfVersion.get(entry.apiVersion);
+    if (first === undefined) {
+      firstOfVersion.set(entry.apiVersion, id);
+      continue;
+    }
+    // The bucket starts as the version's first entry, moved; later entries of the version merge into it.
+    const existing = capped.get(bucketId);
+    const bucketFields = existing ? existing.fields : capped.get(first)!.fields;
+    if (!existing) capped.delete(first);
+    capped.set(bucketId, {
+      manager: ANCIENT_CHANGES,
+      operation: 'Update',
+      apiVersion: entry.apiVersion,
+      ...(entry.time !== undefined ? { time: entry.time } : {}),
+      fields: entry.fields.union(bucketFields),
+    });
+    capped.delete(id);
+    length--;
+  }
+  return capped;
+}
