@@ -1,5 +1,6 @@
 // Load generation shared by the benchmarks: closed-loop workers and
 // percentiles.
+import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 export interface LoopResult {
@@ -47,4 +48,14 @@ export async function closedLoop(
 
 export const fmt = (n: number | undefined | null, digits = 0): string => (n === undefined || n === null || Number.isNaN(n) ? '-' : n.toFixed(digits));
 
-export { freePort } from '../store/index.js';
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

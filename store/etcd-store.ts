@@ -47,7 +47,7 @@ export class EtcdStore extends TxnKeyWrites implements Store {
     this.keys = new EtcdKeys(options.keyPrefix ?? etcdStoreDefaults.keyPrefix);
     this.limits = {
       maxKeyBytes: options.maxKeyBytes ?? storeDefaults.maxKeyBytes,
-      maxValueBytes: options.maxValueBytes ?? storeDefaults.maxValueBytes,
+      maxValueBytes: options.maxValueBytes ?? etcdStoreDefaults.maxValueBytes,
       maxTxnOps: 128,
     };
     this.maxBufferedEvents = options.maxBufferedEvents ?? storeDefaults.maxBufferedEvents;

@@ -14,7 +14,6 @@ export {
   type EtcdStoreOptions,
   type AutoCompactionOptions,
 } from './options.js';
-export { findEtcd, freePort, startEtcdCluster, type EtcdCluster, type EtcdClusterOptions, type EtcdMember } from './etcd-cluster.js';
 export type { MvccStore, EtcdStore };
 
 /** Opens (or creates) a store: LevelDB in `dataDir`, or in memory. */

@@ -54,7 +54,7 @@ export interface EtcdStoreOptions {
   readonly keyPrefix?: string;
   /** Longest key accepted, in bytes, without the key prefix. */
   readonly maxKeyBytes?: number;
-  /** Largest value accepted, in bytes: etcd must accept requests this big (--max-request-bytes). */
+  /** Largest value accepted, in bytes; etcd's --max-request-bytes must leave room for it and its key. */
   readonly maxValueBytes?: number;
   /** Default buffer of a watch before a slow consumer is cut off. */
   readonly maxBufferedEvents?: number;
@@ -65,5 +65,9 @@ export interface EtcdStoreOptions {
 
 export const etcdStoreDefaults = {
   keyPrefix: '',
+  // etcd's --max-request-bytes (1.5 MiB by default) counts the whole request:
+  // 4 KiB of it stay for the key and the transaction around the value, so
+  // the store refuses a value too large for etcd itself, with ValueTooLargeError.
+  maxValueBytes: 1.5 * 1024 * 1024 - 4096,
   connectTimeoutMs: 5_000,
 } as const;
