@@ -1,7 +1,10 @@
 // The API as curl sees it: status codes, Status bodies and objects, on a
 // real server listening on a loopback port.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { openStore } from '../store/index.js';
@@ -543,5 +546,31 @@ describe('a restarted API server', () => {
       await second.close();
       await store.close();
     }
+  });
+});
+
+describe('updates without a resourceVersion', () => {
+  // On LevelDB a write waits for its group commit, so concurrent requests interleave between read and write.
+  let dir: string;
+  let levelServer: TestServer;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kubelab-unconditional-'));
+    levelServer = await startTestServer({ store: await openStore({ backend: 'level', dataDir: dir, autoCompaction: false }) });
+  });
+  after(async () => {
+    await levelServer.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('are unconditional: fifty at once all land, none is 409, and the last one stored is what reads back', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    await levelServer.call('POST', path, { metadata: { name: 'cm-race' }, data: { v: 'start' } });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => levelServer.call('PUT', `${path}/cm-race`, { metadata: { name: 'cm-race' }, data: { v: `w${i}` } })),
+    );
+    assert.deepEqual(answers.map((a) => a.status), Array(50).fill(200));
+    const last = answers.reduce((p, q) => (Number(q.body.metadata.resourceVersion) > Number(p.body.metadata.resourceVersion) ? q : p));
+    const stored = await levelServer.call('GET', `${path}/cm-race`);
+    assert.deepEqual(stored.body.data, last.body.data);
   });
 });

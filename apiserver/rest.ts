@@ -51,6 +51,12 @@ export interface ListMeta {
 
 /** How many keys a paginated list reads from the store at a time while filtering. */
 const PAGE_READ = 500;
+/**
+ * How often an update or patch without a resourceVersion precondition is
+ * tried again after a concurrent write got in first (upstream's GuaranteedUpdate): each round lets at least one writer of the
+ * key through, so only a pathological loop ever meets this bound (upstream has none).
+ */
+const UNCONDITIONAL_UPDATE_ATTEMPTS = 1000;
 
 export class RestHandlers {
   constructor(
@@ -236,14 +242,26 @@ export class RestHandlers {
     }
     meta.name = info.name;
     this.placeInNamespace(info, meta);
-    const current = await objects.get(info.namespace, info.name!);
-    // As upstream's DefaultUpdatedObjectInfo: a uid in the body of a PUT is a precondition.
-    if (meta.uid && meta.uid !== current.metadata?.uid) {
-      throw conflict(objects.subject(info.name), `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata?.uid ?? ''}`);
+    // As upstream's GuaranteedUpdate: without a resourceVersion the update is
+    // unconditional, so a concurrent write in between is no conflict: it is
+    // tried again on the newer object.
+    const unconditional = !meta.resourceVersion;
+    for (let attempt = 1; ; attempt++) {
+      const current = await objects.get(info.namespace, info.name!);
+      // As upstream's DefaultUpdatedObjectInfo: a uid in the body of a PUT is a precondition.
+      if (meta.uid && meta.uid !== current.metadata?.uid) {
+        throw conflict(objects.subject(info.name), `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${current.metadata?.uid ?? ''}`);
+      }
+      try {
+        const given = unconditional ? structuredClone(object) : object;
+        const updated = await objects.replace(current, given, writePartOf(info.subresource), this.writeOptions(info, query, userAgent));
+        await this.finishIfDeleted(objects, updated);
+        return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
+      } catch (error) {
+        const raced = error instanceof ApiError && error.reason === 'Conflict';
+        if (!unconditional || !raced || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
+      }
     }
-    const updated = await objects.replace(current, object, writePartOf(info.subresource), this.writeOptions(info, query, userAgent));
-    await this.finishIfDeleted(objects, updated);
-    return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
   }
 
   /** dryRun, and the field manager that records the write in metadata.managedFields (apiserver/apply). */
@@ -300,7 +318,7 @@ export class RestHandlers {
         await this.finishIfDeleted(objects, updated);
         return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
-        const retry = !pinned && attempt < 5 && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
+        const retry = !pinned && attempt < UNCONDITIONAL_UPDATE_ATTEMPTS && error instanceof Error && 'reason' in error && error.reason === 'Conflict';
         if (!retry) throw error;
       }
     }
@@ -342,7 +360,7 @@ export class RestHandlers {
         return { code: 200, body: withType(info.resource, updated), json: answerJson(info.resource, updated), objects: [updated], warnings };
       } catch (error) {
         const raced = error instanceof ApiError && (error.reason === 'AlreadyExists' || error.reason === 'Conflict') && !(error instanceof ApplyConflictError);
-        if (!raced || attempt >= 5) throw error;
+        if (!raced || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
       }
     }
   }
