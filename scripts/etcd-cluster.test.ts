@@ -31,7 +31,7 @@ describe('etcd cluster', () => {
       const deadline = Date.now() + 15_000;
       while (!(next = await etcdLeader(cluster)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       assert.ok(next && next.name !== leader.name, 'a new leader among the two left');
-      const health = (await (await fetch(`${next.clientUrl}/health`)).json()) as { health: string };
+      const health = (await (await fetch(`${next.endpoint}/health`)).json()) as { health: string };
       assert.equal(health.health, 'true');
     } finally {
       await cluster.stop();

@@ -53,7 +53,7 @@ export interface EtcdClusterOptions {
 export interface EtcdMember {
   readonly name: string;
   /** http://127.0.0.1:<client port> */
-  readonly clientUrl: string;
+  readonly endpoint: string;
   readonly peerUrl: string;
   readonly dataDir: string;
   readonly child: ChildProcess;
@@ -83,7 +83,7 @@ function member(name: string, clientUrl: string, peerUrl: string, dataDir: strin
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', () => resolve('error'));
   });
-  return { name, clientUrl, peerUrl, dataDir, child, pid: child.pid ?? -1, exited };
+  return { name, endpoint: clientUrl, peerUrl, dataDir, child, pid: child.pid ?? -1, exited };
 }
 
 const isRunning = (m: EtcdMember) => m.child.exitCode === null && m.child.signalCode === null;
@@ -142,7 +142,7 @@ export async function startEtcdCluster(options: EtcdClusterOptions): Promise<Etc
   };
   const cluster: EtcdCluster = {
     members,
-    endpoints: members.map((m) => m.clientUrl),
+    endpoints: members.map((m) => m.endpoint),
     version: 'unknown',
     running: () => members.filter(isRunning),
     stopMember: (name, graceMs = 5_000) => stopEtcdMember(byName(name), graceMs),
@@ -171,9 +171,9 @@ async function waitHealthy(m: EtcdMember, timeoutMs: number, stderr: () => strin
   while (Date.now() < deadline) {
     if (!isRunning(m)) throw new Error(`etcd member ${m.name} exited (${m.child.exitCode ?? m.child.signalCode}): ${stderr()}`);
     try {
-      const health = (await (await fetch(`${m.clientUrl}/health`, { signal: AbortSignal.timeout(2_000) })).json()) as { health?: string };
+      const health = (await (await fetch(`${m.endpoint}/health`, { signal: AbortSignal.timeout(2_000) })).json()) as { health?: string };
       if (health.health === 'true') {
-        const version = (await (await fetch(`${m.clientUrl}/version`)).json()) as { etcdserver?: string };
+        const version = (await (await fetch(`${m.endpoint}/version`)).json()) as { etcdserver?: string };
         return version.etcdserver ?? 'unknown';
       }
     } catch {
@@ -190,7 +190,7 @@ export async function etcdLeader(cluster: EtcdCluster): Promise<EtcdMember | und
   let leader: string | undefined;
   for (const m of cluster.running()) {
     try {
-      const answer = await fetch(`${m.clientUrl}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2_000) });
+      const answer = await fetch(`${m.endpoint}/v3/maintenance/status`, { method: 'POST', body: '{}', signal: AbortSignal.timeout(2_000) });
       const status = (await answer.json()) as { header?: { member_id?: string }; leader?: string };
       if (status.header?.member_id) ids.set(status.header.member_id, m);
       leader ??= status.leader;
