@@ -66,6 +66,8 @@ export interface HaControlPlane {
   leaseHolder(): Promise<string>;
   /** The controllers process holding the Lease now, if it is one of these. */
   leader(): Promise<ControllersProcess | undefined>;
+  /** Starts `count` more controllers processes (the first of all alone, until it holds the Lease). */
+  startControllers(count: number): Promise<void>;
   /** Everything still running, controllers first, etcd last. */
   stop(): Promise<void>;
 }
@@ -123,20 +125,23 @@ export async function startHaControlPlane(options: HaControlPlaneOptions): Promi
       }
     };
     const controllersArgs = ['--server', urls.join(','), '--leader-elect', ...leaderElectionArgs(options.leaderElection), ...(options.controllersArgs ?? [])];
-    const before = await leaseHolder();
-    for (let i = 0; i < options.controllers; i++) {
-      const lab = startProcess(`controllers-${i + 1}`, dist('controllers/main.js'), controllersArgs, options.logs, options.env);
-      controllers.push(Object.assign(lab, { identity: undefined as string | undefined }));
-      if (i === 0) {
+    const startControllers = async (count: number) => {
+      const before = await leaseHolder();
+      for (let i = 0; i < count; i++) {
+        const lab = startProcess(`controllers-${controllers.length + 1}`, dist('controllers/main.js'), controllersArgs, options.logs, options.env);
+        const candidate: ControllersProcess = Object.assign(lab, { identity: undefined as string | undefined });
+        controllers.push(candidate);
+        if (controllers.length > 1) continue;
         // A Lease left held by a crashed run expires first (its lease duration).
         await waitFor('the first controllers process to take the Lease', timeoutMs, async () => {
           const holder = await leaseHolder();
           if (holder === '' || holder === before || !isRunning(lab)) return false;
-          controllers[0]!.identity = holder;
+          candidate.identity = holder;
           return true;
         });
       }
-    }
+    };
+    await startControllers(options.controllers);
     const leader = async (): Promise<ControllersProcess | undefined> => {
       const holder = await leaseHolder();
       if (holder === '') return undefined;
@@ -147,7 +152,7 @@ export async function startHaControlPlane(options: HaControlPlaneOptions): Promi
       unknown[0]!.identity = holder;
       return unknown[0];
     };
-    return { etcd, apiservers, controllers, urls, client, leaseHolder, leader, stop };
+    return { etcd, apiservers, controllers, urls, client, leaseHolder, leader, startControllers, stop };
   } catch (error) {
     await stop();
     throw error;
