@@ -2,7 +2,7 @@
 // the store map to their Status; anything else is a 500 whose detail is
 // logged, never a crash.
 import { ApiError, badRequest, expired, internalError, tooManyRequests } from '../proto/index.js';
-import { CompactedError, InvalidKeyError, StoreClosedError, ValueTooLargeError } from '../store/index.js';
+import { CompactedError, InvalidKeyError, StoreClosedError, StoreUnavailableError, ValueTooLargeError } from '../store/index.js';
 
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
@@ -10,6 +10,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ValueTooLargeError) return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${error.maxBytes}`);
   if (error instanceof InvalidKeyError) return badRequest(error.message);
   if (error instanceof StoreClosedError) return new ApiError(503, 'ServiceUnavailable', 'the server is shutting down');
+  if (error instanceof StoreUnavailableError) return new ApiError(503, 'ServiceUnavailable', `the storage is unavailable: ${error.message}`);
   const status = (error as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const message = (error as Error).message;

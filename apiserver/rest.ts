@@ -120,7 +120,7 @@ export class RestHandlers {
     const prefix = this.registry.of(info.resource).prefix(info.namespace);
     try {
       const result = await this.store.range({ prefix, revision });
-      const items = result.kvs.map(sharedObject).filter((o) => !selection.matches || selection.matches(o));
+      const items = result.kvs.map((kv) => sharedObject(kv, this.store)).filter((o) => !selection.matches || selection.matches(o));
       return { items, listMeta: { resourceVersion: String(revision) } };
     } catch (error) {
       if (error instanceof CompactedError) throw expired(`too old resource version: ${revision} (${this.store.compactRevision})`);
@@ -158,7 +158,7 @@ export class RestHandlers {
       for (;;) {
         const page = await this.store.range({ prefix, fromKey, limit: PAGE_READ, revision });
         for (const kv of page.kvs) {
-          const object = sharedObject(kv);
+          const object = sharedObject(kv, this.store);
           if (selection.matches && !selection.matches(object)) continue;
           if (limit > 0 && items.length === limit) {
             more = true;

@@ -235,7 +235,7 @@ export class WatchCache {
       this.byPrefix.set(prefix, cache);
       this.byResource.set(resource, cache);
     }
-    for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, sharedObject(kv));
+    for (const kv of listed.kvs) this.cacheOf(kv.key)?.objects.set(kv.key, sharedObject(kv, this.store));
     const replayed = new Promise<void>((resolve) => (this.replayed = resolve));
     if (replayFrom >= listed.revision) this.replayed();
     this.storeWatch = this.store.watch(REGISTRY, { fromRevision: replayFrom, maxBufferedEvents: 1_000_000 });
@@ -269,8 +269,8 @@ export class WatchCache {
     for (const event of batch) {
       const cache = this.cacheOf(event.kv.key);
       if (!cache) continue;
-      if (event.kv.modRevision <= this.replayUntil) cache.remember(toCachedEvent(event));
-      else cache.apply(toCachedEvent(event), event.kv.key);
+      if (event.kv.modRevision <= this.replayUntil) cache.remember(toCachedEvent(event, this.store));
+      else cache.apply(toCachedEvent(event, this.store), event.kv.key);
     }
     const last = batch[batch.length - 1];
     if (last && last.kv.modRevision >= this.replayUntil) this.replayed();
@@ -361,15 +361,16 @@ export class WatchCache {
   }
 }
 
-function toCachedEvent(event: WatchEvent): CachedEvent {
+/** A store event as the cache keeps it, with the objects this server wrote where it has them (`sharedObject`). */
+function toCachedEvent(event: WatchEvent, store: Store): CachedEvent {
   const revision = event.kv.modRevision;
-  const previous = event.prevKv ? sharedObject(event.prevKv) : undefined;
+  const previous = event.prevKv ? sharedObject(event.prevKv, store) : undefined;
   if (event.type === 'delete') {
     // As upstream: a deleted object is reported in its last state, at the deleting revision.
     const object = previous ? structuredClone(previous) : { metadata: {} };
     object.metadata!.resourceVersion = String(revision);
     return { type: 'DELETED', object, previous, revision };
   }
-  const object = sharedObject(event.kv);
+  const object = sharedObject(event.kv, store);
   return previous ? { type: 'MODIFIED', object, previous, revision } : { type: 'ADDED', object, revision };
 }

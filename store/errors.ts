@@ -14,7 +14,8 @@ export type StoreErrorCode =
   | 'Compacted'
   | 'FutureRevision'
   | 'WatchOverflow'
-  | 'StoreClosed';
+  | 'StoreClosed'
+  | 'StoreUnavailable';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;
@@ -118,4 +119,9 @@ export class StoreClosedError extends StoreError {
   constructor(reason = 'the store is closed') {
     super(reason);
   }
+}
+
+/** The store's server (etcd) cannot be reached or did not answer in time; the operation may be retried. */
+export class StoreUnavailableError extends StoreError {
+  readonly code = 'StoreUnavailable';
 }

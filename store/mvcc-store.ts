@@ -16,18 +16,12 @@
 import pino, { type Logger } from 'pino';
 import { Backend, type BackendWrite } from './backend.js';
 import { autoCompactionTarget, RevisionTimeline } from './compactor.js';
-import {
-  CompactedError,
-  ConflictError,
-  FutureRevisionError,
-  KeyExistsError,
-  KeyNotFoundError,
-  StoreClosedError,
-} from './errors.js';
+import { CompactedError, FutureRevisionError, StoreClosedError } from './errors.js';
 import { KeyIndex, type ChangeAddress, type KeyEntry, type KeyHistory } from './key-index.js';
+import { TxnKeyWrites } from './key-writes.js';
 import { storeDefaults, systemClock, type AutoCompactionOptions, type Clock, type StoreOptions } from './options.js';
 import { encodeRecord } from './record.js';
-import { checkKey, checkLimit, checkPrefix, checkRevision, checkTxn, type Limits } from './validate.js';
+import { checkKey, checkRange, checkRevision, checkTxn, checkWatch, type Limits } from './validate.js';
 import { WatchHub, type HistorySource } from './watch-hub.js';
 import type {
   Compare,
@@ -92,11 +86,11 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-export class MvccStore implements Store, HistorySource {
+export class MvccStore extends TxnKeyWrites implements Store, HistorySource {
   private readonly index = new KeyIndex();
   private readonly hub = new WatchHub(this);
   private readonly limits: Limits;
-  private readonly maxBufferedEvents: number;
+  readonly maxBufferedEvents: number;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly autoCompaction: AutoCompactionOptions | undefined;
@@ -119,6 +113,7 @@ export class MvccStore implements Store, HistorySource {
     private readonly backend: Backend,
     options: StoreOptions,
   ) {
+    super();
     this.limits = {
       maxKeyBytes: options.maxKeyBytes ?? storeDefaults.maxKeyBytes,
       maxValueBytes: options.maxValueBytes ?? storeDefaults.maxValueBytes,
@@ -171,10 +166,7 @@ export class MvccStore implements Store, HistorySource {
 
   async range(options: RangeOptions): Promise<RangeResult> {
     this.assertOpen();
-    checkPrefix(options.prefix, this.limits);
-    if (options.fromKey !== undefined) checkPrefix(options.fromKey, this.limits);
-    const limit = options.limit ?? 0;
-    checkLimit(limit);
+    const limit = checkRange(options, this.limits);
     const revision = this.readRevision(options.revision);
     const found: [string, KeyEntry][] = [];
     let count = 0;
@@ -217,46 +209,6 @@ export class MvccStore implements Store, HistorySource {
   }
 
   // --- writes ------------------------------------------------------------
-
-  async create(key: string, value: Uint8Array): Promise<KeyValue> {
-    const result = await this.txn({
-      compare: [{ key, target: 'createRevision', result: '=', value: 0 }],
-      success: [{ type: 'put', key, value }],
-      failure: [{ type: 'get', key }],
-    });
-    const [first] = result.results;
-    if (!result.succeeded && first?.type === 'get' && first.kv) throw new KeyExistsError(key, first.kv);
-    if (first?.type !== 'put') throw new Error('store invariant broken: create answered without its put');
-    return first.kv;
-  }
-
-  async update(key: string, value: Uint8Array, options?: { readonly expectedModRevision?: number }): Promise<KeyValue> {
-    const result = await this.guardedWrite(key, { type: 'put', key, value }, options?.expectedModRevision);
-    const [first] = result.results;
-    if (first?.type !== 'put') throw new Error('store invariant broken: update answered without its put');
-    return first.kv;
-  }
-
-  async delete(key: string, options?: { readonly expectedModRevision?: number }): Promise<{ revision: number; prevKv: KeyValue }> {
-    const result = await this.guardedWrite(key, { type: 'delete', key }, options?.expectedModRevision);
-    const [first] = result.results;
-    if (first?.type !== 'delete' || !first.prevKv) throw new Error('store invariant broken: delete answered without its value');
-    return { revision: result.revision, prevKv: first.prevKv };
-  }
-
-  /** An update or delete of an existing key, guarded by its modRevision when one is expected. */
-  private async guardedWrite(key: string, op: TxnOp, expectedModRevision: number | undefined): Promise<TxnResult> {
-    if (expectedModRevision !== undefined) checkRevision('an expected modRevision', expectedModRevision);
-    // The key must exist whatever is expected: a missing key's modRevision compares as 0.
-    const guards: Compare[] = [{ key, target: 'createRevision', result: '>', value: 0 }];
-    if (expectedModRevision !== undefined) guards.push({ key, target: 'modRevision', result: '=', value: expectedModRevision });
-    const result = await this.txn({ compare: guards, success: [op], failure: [{ type: 'get', key }] });
-    if (result.succeeded) return result;
-    const [first] = result.results;
-    const current = first?.type === 'get' ? first.kv : undefined;
-    if (!current) throw new KeyNotFoundError(key);
-    throw new ConflictError(key, expectedModRevision ?? 0, current);
-  }
 
   async txn(request: TxnRequest): Promise<TxnResult> {
     this.assertOpen();
@@ -378,12 +330,7 @@ export class MvccStore implements Store, HistorySource {
 
   watch(prefix: string, options?: WatchOptions): Watch {
     this.assertOpen();
-    checkPrefix(prefix, this.limits);
-    const fromRevision = options?.fromRevision ?? this.durableRevision;
-    checkRevision('a watch revision', fromRevision);
-    if (fromRevision < this.compacted) throw new CompactedError(fromRevision, this.compacted);
-    const maxBufferedEvents = options?.maxBufferedEvents ?? this.maxBufferedEvents;
-    checkLimit(maxBufferedEvents);
+    const { fromRevision, maxBufferedEvents } = checkWatch(prefix, options, this, this.limits);
     return this.hub.watch(prefix, fromRevision, maxBufferedEvents);
   }
 

@@ -42,3 +42,32 @@ export const storeDefaults = {
   // floor keeps a short burst of history for watchers resuming after a blip.
   autoCompaction: { retainRevisions: 10_000, retainMs: 5 * 60_000, intervalMs: 60_000 },
 } as const;
+
+/** A store in a real etcd cluster (DESIGN.md "Distributed mode"). */
+export interface EtcdStoreOptions {
+  /** Client URLs of the etcd members, e.g. http://127.0.0.1:2379. */
+  readonly endpoints: readonly string[];
+  /**
+   * Put before every key in etcd, so several clusters can share one etcd (as
+   * upstream's --etcd-prefix); kubelab's keys never show it. Default: none.
+   */
+  readonly keyPrefix?: string;
+  /** Longest key accepted, in bytes, without the key prefix. */
+  readonly maxKeyBytes?: number;
+  /** Largest value accepted, in bytes; etcd's --max-request-bytes must leave room for it and its key. */
+  readonly maxValueBytes?: number;
+  /** Default buffer of a watch before a slow consumer is cut off. */
+  readonly maxBufferedEvents?: number;
+  /** How long opening waits for etcd to answer (milliseconds). */
+  readonly connectTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export const etcdStoreDefaults = {
+  keyPrefix: '',
+  // etcd's --max-request-bytes (1.5 MiB by default) counts the whole request:
+  // 4 KiB of it stay for the key and the transaction around the value, so
+  // the store refuses a value too large for etcd itself, with ValueTooLargeError.
+  maxValueBytes: 1.5 * 1024 * 1024 - 4096,
+  connectTimeoutMs: 5_000,
+} as const;

@@ -1,7 +1,7 @@
 // Input checks, done before anything is evaluated so that a rejected request
 // changes nothing (a transaction is checked whole, then applied).
-import { InvalidKeyError, InvalidRevisionError, InvalidTxnError, ValueTooLargeError } from './errors.js';
-import type { Compare, TxnOp, TxnRequest } from './types.js';
+import { CompactedError, InvalidKeyError, InvalidRevisionError, InvalidTxnError, ValueTooLargeError } from './errors.js';
+import type { Compare, RangeOptions, TxnOp, TxnRequest, WatchOptions } from './types.js';
 
 export interface Limits {
   readonly maxKeyBytes: number;
@@ -92,4 +92,29 @@ export function checkTxn(request: TxnRequest, limits: Limits): void {
   }
   checkOps(success, 'success', limits);
   checkOps(failure, 'failure', limits);
+}
+
+/** A range's prefix, start key and limit, checked; answers the limit (0: none). */
+export function checkRange(options: RangeOptions, limits: Limits): number {
+  checkPrefix(options.prefix, limits);
+  if (options.fromKey !== undefined) checkPrefix(options.fromKey, limits);
+  const limit = options.limit ?? 0;
+  checkLimit(limit);
+  return limit;
+}
+
+/** A watch's prefix, start and buffer, checked against the store's revisions; CompactedError for a compacted start. */
+export function checkWatch(
+  prefix: string,
+  options: WatchOptions | undefined,
+  store: { readonly revision: number; readonly compactRevision: number; readonly maxBufferedEvents: number },
+  limits: Limits,
+): { fromRevision: number; maxBufferedEvents: number } {
+  checkPrefix(prefix, limits);
+  const fromRevision = options?.fromRevision ?? store.revision;
+  checkRevision('a watch revision', fromRevision);
+  if (fromRevision < store.compactRevision) throw new CompactedError(fromRevision, store.compactRevision);
+  const maxBufferedEvents = options?.maxBufferedEvents ?? store.maxBufferedEvents;
+  checkLimit(maxBufferedEvents);
+  return { fromRevision, maxBufferedEvents };
 }

@@ -35,19 +35,40 @@ export function decodeObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeO
 
 /**
  * The objects this server encoded, by the bytes it handed the store. The
- * store gives the very same bytes back in its watch events (Store: values are
- * handed over), so the watch cache takes the object instead of parsing its
- * own write again. Entries go with their bytes.
+ * embedded store gives the very same bytes back in its watch events (Store:
+ * values are handed over), so the watch cache takes the object instead of
+ * parsing its own write again. Entries go with their bytes.
  */
 const encodedObjects = new WeakMap<Uint8Array, KubeObject>();
 
 /**
- * The object of a stored value, shared: the object that was written when this
- * server wrote it, else a decoded one. For readers that never change what they
- * get (the watch cache, lists); a writer must not change an object once written.
+ * The same for a store whose values come back as new bytes (etcd): the
+ * objects this server wrote, by store, key and modRevision, which name one
+ * value for good. Bounded: the oldest go first; a miss only costs a parse.
  */
-export function sharedObject(kv: Pick<KeyValue, 'value' | 'modRevision'>): KubeObject {
-  const object = encodedObjects.get(kv.value);
+const writtenObjects = new WeakMap<Store, Map<string, KubeObject>>();
+const WRITTEN_OBJECTS_KEPT = 4096;
+
+function writtenAt(key: string, modRevision: number): string {
+  return `${modRevision} ${key}`;
+}
+
+/** Notes an object this server has just written, for `sharedObject` to find by revision. */
+function rememberWritten(store: Store, kv: KeyValue, object: KubeObject): void {
+  let written = writtenObjects.get(store);
+  if (!written) writtenObjects.set(store, (written = new Map<string, KubeObject>()));
+  written.set(writtenAt(kv.key, kv.modRevision), object);
+  if (written.size > WRITTEN_OBJECTS_KEPT) written.delete(written.keys().next().value!);
+}
+
+/**
+ * The object of a stored value, shared: the object that was written when this
+ * server wrote it (found by its bytes, or by `store`, key and modRevision),
+ * else a decoded one. For readers that never change what they get (the watch
+ * cache, lists); a writer must not change an object once written.
+ */
+export function sharedObject(kv: Pick<KeyValue, 'key' | 'value' | 'modRevision'>, store?: Store): KubeObject {
+  const object = encodedObjects.get(kv.value) ?? (store && writtenObjects.get(store)?.get(writtenAt(kv.key, kv.modRevision)));
   if (object === undefined) return decodeObject(kv);
   (object.metadata ??= {}).resourceVersion = String(kv.modRevision);
   return object;
@@ -178,6 +199,7 @@ export class ObjectStore {
     if (options.dryRun) return object;
     try {
       const kv = await this.store.create(this.key(meta.namespace, meta.name!), encodeObject(object));
+      rememberWritten(this.store, kv, object);
       meta.resourceVersion = String(kv.modRevision);
       return object;
     } catch (error) {
@@ -299,6 +321,7 @@ export class ObjectStore {
     const meta = object.metadata!;
     try {
       const kv = await this.store.update(this.key(meta.namespace, meta.name!), bytes, { expectedModRevision });
+      rememberWritten(this.store, kv, object);
       meta.resourceVersion = String(kv.modRevision);
       return object;
     } catch (error) {
