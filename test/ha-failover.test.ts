@@ -40,6 +40,8 @@ function daemonSet(image: string): DaemonSet {
     kind: 'DaemonSet',
     metadata: { name: DS, namespace: NS },
     spec: {
+      // Each node's new pod must stay Ready 2 s before the next node's turn: the rollout outlasts the kills.
+      minReadySeconds: 2,
       selector: { matchLabels: { name: DS } },
       updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
       template: { metadata: { labels: { name: DS } }, spec: { terminationGracePeriodSeconds: 30, containers: [{ name: DS, image }] } },
@@ -132,6 +134,8 @@ describe('S13 high availability', { skip, timeout: 120_000 }, () => {
       await daemonSets.patch(DS, { spec: { template: { spec: { containers: [{ name: DS, image: 'fluentd:v2' }] } } } }, 'strategic');
 
       const leader = await eventually('a leading controllers process', () => plane.leader(), 10_000);
+      await eventually('the rollout under way', async () => (await daemonSets.get(DS)).status?.observedGeneration === 2, 10_000);
+      assert.equal(await rolledOut('fluentd:v2'), false, 'the rollout is not over when the leader is killed');
       const killedAt = performance.now();
       leader.child.kill('SIGKILL');
       await leader.exited;
