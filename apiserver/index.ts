@@ -1,6 +1,6 @@
 // apiserver/: the Kubernetes REST and watch API over the store.
 import type { Logger } from 'pino';
-import type { Clock, Store } from '../store/index.js';
+import { openEtcdStore, openStore, type Clock, type Store } from '../store/index.js';
 import { buildApp, type ApiServerOptions } from './server.js';
 
 export { buildApp, MAX_BODY_BYTES, type ApiServerOptions } from './server.js';
@@ -48,4 +48,19 @@ export async function startApiServer(options: {
       return closing;
     },
   };
+}
+
+/** Which store an API server runs on: LevelDB in a data directory, memory, or an etcd cluster shared by several API servers. */
+export type ApiServerStore =
+  | { readonly backend: 'level'; readonly dataDir: string }
+  | { readonly backend: 'memory' }
+  | { readonly backend: 'etcd'; readonly etcdEndpoints: readonly string[]; readonly etcdPrefix?: string };
+
+/**
+ * Opens the store of an API server process. For etcd, StoreUnavailableError
+ * with a clear message when no endpoint is given or none answers.
+ */
+export function openApiServerStore(choice: ApiServerStore, logger?: Logger): Promise<Store> {
+  if (choice.backend === 'etcd') return openEtcdStore({ endpoints: choice.etcdEndpoints, keyPrefix: choice.etcdPrefix, logger });
+  return openStore({ backend: choice.backend, dataDir: choice.backend === 'level' ? choice.dataDir : undefined, logger });
 }

@@ -6,12 +6,36 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { openStore } from '../store/index.js';
-import { startApiServer } from './index.js';
+import { openApiServerStore, startApiServer, type ApiServerStore } from './index.js';
 import { limitDefaults } from './limits.js';
 
-const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]
-                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]`;
+const usage = `Usage: apiserver [--port 6443] [--store level|memory|etcd] [--data-dir .kubelab/store]
+                 [--etcd-endpoints http://127.0.0.1:2379,...] [--etcd-prefix /cluster-a]
+                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
+
+  --store level           LevelDB in --data-dir (the default)
+  --store memory          nothing on disk
+  --store etcd            a real etcd cluster, shared by every apiserver given the same
+                          --etcd-endpoints (its members' client URLs) and --etcd-prefix`;
+
+/** The store the flags ask for; an Error naming the flag when they do not make sense. */
+function storeChoice(values: { store: string; 'data-dir': string; 'etcd-endpoints'?: string; 'etcd-prefix'?: string }): ApiServerStore {
+  const endpoints = (values['etcd-endpoints'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e.length > 0);
+  if (values.store !== 'etcd') {
+    if (endpoints.length > 0 || values['etcd-prefix'] !== undefined) throw new Error('--etcd-endpoints and --etcd-prefix need --store etcd');
+    if (values.store === 'memory') return { backend: 'memory' };
+    if (values.store === 'level') return { backend: 'level', dataDir: resolve(values['data-dir']) };
+    throw new Error(`--store must be level, memory or etcd, not ${values.store}`);
+  }
+  if (endpoints.length === 0) throw new Error('--store etcd needs --etcd-endpoints, the client URLs of the etcd members (e.g. http://127.0.0.1:2379)');
+  for (const endpoint of endpoints) {
+    if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) throw new Error(`--etcd-endpoints: ${endpoint} is not a client URL like http://127.0.0.1:2379`);
+  }
+  return { backend: 'etcd', etcdEndpoints: endpoints, etcdPrefix: values['etcd-prefix'] };
+}
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -21,6 +45,8 @@ async function main(argv: string[]): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: '.kubelab/store' },
       store: { type: 'string', default: 'level' },
+      'etcd-endpoints': { type: 'string' },
+      'etcd-prefix': { type: 'string' },
       'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
       'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
       help: { type: 'boolean', default: false },
@@ -33,18 +59,23 @@ async function main(argv: string[]): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
-  if (values.store !== 'level' && values.store !== 'memory') throw new Error(`--store must be level or memory, not ${values.store}`);
+  const choice = storeChoice(values);
   const positive = (flag: 'max-requests-inflight' | 'max-mutating-requests-inflight'): number => {
     const n = Number(values[flag]);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of 1 or more, not ${values[flag]}`);
     return n;
   };
   const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
-  const dataDir = resolve(values['data-dir']);
-  if (values.store === 'level') mkdirSync(dataDir, { recursive: true });
-  const store = await openStore({ backend: values.store, dataDir, logger: log });
-  const server = await startApiServer({ store, port, host: values.host, logger: log, limits });
-  log.info({ url: server.url, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
+  if (choice.backend === 'level') mkdirSync(choice.dataDir, { recursive: true });
+  const store = await openApiServerStore(choice, log);
+  let server;
+  try {
+    server = await startApiServer({ store, port, host: values.host, logger: log, limits });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  log.info({ url: server.url, ...choice }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {

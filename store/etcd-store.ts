@@ -68,7 +68,7 @@ export class EtcdStore extends TxnKeyWrites implements Store {
     } catch (error) {
       client.close();
       const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailableError(`etcd at ${endpoints.join(',')} did not answer within ${timeoutMs} ms: ${reason}`);
+      throw new StoreUnavailableError(`etcd at ${endpoints.join(',')} is unreachable or did not answer within ${timeoutMs} ms: ${reason}`);
     }
     store.followRevision();
     store.log.info({ endpoints, revision: store.current, compactRevision: store.compacted }, 'store opened on etcd');
