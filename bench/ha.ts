@@ -93,10 +93,11 @@ async function main(): Promise<void> {
     console.log('------------------------------ | --------- | ------ | ------');
     console.log(`embedded LevelDB               | ${fmt(creates.level.perSec).padStart(9)} | ${fmt(creates.level.p50Ms, 1).padStart(6)} | ${fmt(creates.level.p99Ms, 1).padStart(6)}`);
     console.log(`etcd, 3 members                | ${fmt(creates.etcd.perSec).padStart(9)} | ${fmt(creates.etcd.p50Ms, 1).padStart(6)} | ${fmt(creates.etcd.p99Ms, 1).padStart(6)}`);
-    console.log('\nfailure                                         | seconds');
-    console.log('----------------------------------------------- | -------');
-    console.log(`leading controllers process SIGKILLed (${failover.from} -> ${failover.to}), lease 15 s | ${fmt(failover.seconds, 2).padStart(7)}`);
-    console.log(`etcd Raft leader SIGKILLed (${etcdLoss.member}), to the next acknowledged create | ${fmt(etcdLoss.seconds, 2).padStart(7)}`);
+    const width = 84;
+    console.log(`\n${'failure'.padEnd(width)} | seconds`);
+    console.log(`${'-'.repeat(width)} | -------`);
+    console.log(`${`leading controllers process SIGKILLed (${failover.from} -> ${failover.to}), lease 15 s`.padEnd(width)} | ${fmt(failover.seconds, 2).padStart(7)}`);
+    console.log(`${`etcd Raft leader SIGKILLed (${etcdLoss.member}), to the next acknowledged create`.padEnd(width)} | ${fmt(etcdLoss.seconds, 2).padStart(7)}`);
     console.log(
       JSON.stringify({
         bench: 'ha',
