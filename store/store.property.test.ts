@@ -2,8 +2,16 @@
 // watches (and, on LevelDB, reopens) run against the store and against a plain
 // in-memory model of etcd's semantics; every answer, every revision and every
 // watch stream must agree with the model.
+//
+// On etcd (skipped where it is not installed) each sequence runs in a key
+// prefix of its own on one shared etcd member: the model starts at the
+// revision and compaction point etcd is at, and the revisions a sequence
+// names (guards, compares) are counted from there. Embedded-only, and why:
+// reopens (etcd keeps its data itself) and bursts of concurrent writes, which
+// test group commit; etcd may apply concurrent requests in any order, so the
+// model could not tell their revisions.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   CompactedError,
@@ -16,12 +24,14 @@ import {
   StoreClosedError,
   type Compare,
   type KeyValue,
-  type MvccStore,
+  type RangeResult,
   type TxnOp,
   type TxnOpResult,
   type WatchEvent,
 } from './index.js';
-import { backends, bytes, removeDir, tempDir, text, type BackendName } from './test-support.js';
+import { backends, bytes, openTestStore, skipReason, stopSharedEtcd, text, type BackendName, type TestStore } from './test-support.js';
+
+after(stopSharedEtcd);
 
 // --- the model -----------------------------------------------------------
 
@@ -48,10 +58,19 @@ type ModelOpResult =
 /** etcd's semantics, written the plain way: a full copy of the state per revision. */
 class Model {
   /** states[r] is the state after revision r. */
-  readonly states: Map<string, ModelKv>[] = [new Map<string, ModelKv>()];
+  readonly states: Map<string, ModelKv>[];
   /** events[r] are the changes of revision r. */
-  readonly events: ModelEvent[][] = [[]];
-  compactRevision = 0;
+  readonly events: ModelEvent[][];
+
+  /** A model of an empty key space at `revision` (0 for a new store; etcd's when the sequence begins). */
+  constructor(
+    revision = 0,
+    public compactRevision = 0,
+  ) {
+    const empty = new Map<string, ModelKv>();
+    this.states = Array.from({ length: revision + 1 }, () => empty);
+    this.events = Array.from({ length: revision + 1 }, () => []);
+  }
 
   get revision(): number {
     return this.states.length - 1;
@@ -163,7 +182,7 @@ const txnOp: fc.Arbitrary<ModelTxnOp> = fc.oneof(
   fc.record({ type: fc.constant('get' as const), key }),
 );
 
-function opArbitrary(reopen: boolean): fc.Arbitrary<Op> {
+function opArbitrary(backend: BackendName): fc.Arbitrary<Op> {
   const ops: fc.Arbitrary<Op>[] = [
     fc.record({ kind: fc.constant('create' as const), key, value }),
     fc.record({ kind: fc.constant('update' as const), key, value, guard: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }) }, { requiredKeys: ['kind', 'key', 'value'] }),
@@ -172,7 +191,6 @@ function opArbitrary(reopen: boolean): fc.Arbitrary<Op> {
       kind: fc.constant('txn' as const),
       txn: fc.record({ compare: fc.array(compare, { maxLength: 3 }), success: fc.array(txnOp, { maxLength: 4 }), failure: fc.array(txnOp, { maxLength: 3 }) }),
     }),
-    fc.record({ kind: fc.constant('burst' as const), writes: fc.array(fc.record({ key, value }), { minLength: 2, maxLength: 8 }) }),
     fc.record({ kind: fc.constant('get' as const), key, back }),
     fc.record(
       { kind: fc.constant('range' as const), prefix: fc.constantFrom(...PREFIXES), fromKey: fc.option(key, { nil: undefined }), limit: fc.integer({ min: 0, max: 3 }), back },
@@ -181,7 +199,8 @@ function opArbitrary(reopen: boolean): fc.Arbitrary<Op> {
     fc.record({ kind: fc.constant('compact' as const), back }),
     fc.record({ kind: fc.constant('watch' as const), prefix: fc.constantFrom(...PREFIXES), back }),
   ];
-  if (reopen) ops.push(fc.constant({ kind: 'reopen' as const }));
+  if (backend !== 'etcd') ops.push(fc.record({ kind: fc.constant('burst' as const), writes: fc.array(fc.record({ key, value }), { minLength: 2, maxLength: 8 }) }));
+  if (backend === 'level') ops.push(fc.constant({ kind: 'reopen' as const }));
   return fc.oneof(...ops);
 }
 
@@ -231,11 +250,24 @@ const FINAL = 'final';
 
 // --- the runner ----------------------------------------------------------
 
-async function runSequence(backend: BackendName, ops: readonly Op[]): Promise<void> {
-  const dataDir = backend === 'level' ? await tempDir() : undefined;
-  const open = (): Promise<MvccStore> => openStore({ backend, dataDir, autoCompaction: false });
-  let store = await open();
-  const model = new Model();
+/** Revisions the sequence names counted from `base`, where the key space began; 0 (a missing key's) stays 0. */
+function shiftRevisions(ops: readonly Op[], base: number): Op[] {
+  if (base === 0) return [...ops];
+  const shift = (n: number): number => (n === 0 ? 0 : n + base);
+  const shiftCompare = (c: ModelCompare): ModelCompare =>
+    c.target === 'createRevision' || c.target === 'modRevision' ? { ...c, value: shift(c.value) } : c;
+  return ops.map((op): Op => {
+    if ((op.kind === 'update' || op.kind === 'delete') && op.guard !== undefined) return { ...op, guard: shift(op.guard) };
+    if (op.kind === 'txn') return { ...op, txn: { ...op.txn, compare: op.txn.compare.map(shiftCompare) } };
+    return op;
+  });
+}
+
+async function runSequence(backend: BackendName, generated: readonly Op[]): Promise<void> {
+  const opened = await openTestStore(backend);
+  let store: TestStore = opened.store;
+  const model = new Model(store.revision, store.compactRevision);
+  const ops = shiftRevisions(generated, store.revision);
   const watches: WatchRun[] = [];
 
   try {
@@ -323,7 +355,7 @@ async function runSequence(backend: BackendName, ops: readonly Op[]): Promise<vo
               .filter((kv) => kv.key.startsWith(op.prefix) && kv.key >= start)
               .sort((x, y) => (x.key < y.key ? -1 : 1));
             const kvs = op.limit === 0 ? matching : matching.slice(0, op.limit);
-            const got = (await read) as Awaited<ReturnType<MvccStore['range']>>;
+            const got = (await read) as RangeResult;
             assert.deepEqual(
               { kvs: got.kvs.map(plain), more: got.more, count: got.count, revision: got.revision },
               { kvs, more: kvs.length < matching.length, count: matching.length, revision: asked },
@@ -374,7 +406,7 @@ async function runSequence(backend: BackendName, ops: readonly Op[]): Promise<vo
         case 'reopen': {
           await store.close();
           for (const w of watches) w.reopenedAfter = true;
-          store = await open();
+          store = await openStore({ backend: 'level', dataDir: opened.dataDir, autoCompaction: false });
           assert.equal(store.revision, model.revision);
           assert.equal(store.compactRevision, model.compactRevision);
           const all = await store.range({ prefix: '' });
@@ -416,20 +448,20 @@ async function runSequence(backend: BackendName, ops: readonly Op[]): Promise<vo
     }
   } finally {
     await store.close();
-    if (dataDir) await removeDir(dataDir);
+    await opened.dispose();
   }
 }
 
 // Every watched prefix must match a sentinel key, or its watch would wait forever.
 assert.ok(PREFIXES.every((p) => SENTINEL_KEYS.some((k) => k.startsWith(p))));
 
-const runs: Record<BackendName, number> = { memory: 1000, level: 200 };
+const runs: Record<BackendName, number> = { memory: 1000, level: 200, etcd: 100 };
 
 describe('the store agrees with a plain model of etcd', () => {
   for (const backend of backends) {
-    test(`random operation sequences on the ${backend} backend`, { timeout: 120_000 }, async () => {
+    test(`random operation sequences on the ${backend} backend`, { timeout: 120_000, skip: skipReason(backend) }, async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(opArbitrary(backend === 'level'), { minLength: 1, maxLength: 60 }), (ops) => runSequence(backend, ops)),
+        fc.asyncProperty(fc.array(opArbitrary(backend), { minLength: 1, maxLength: 60 }), (ops) => runSequence(backend, ops)),
         { numRuns: runs[backend] },
       );
     });
