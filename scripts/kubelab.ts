@@ -22,6 +22,7 @@ Commands:
           --ha             high availability (SCENARIOS.md S13, docs/ha.md): 3 etcd members
                            (etcd-server; ports 2379, 22379, 32379), 2 apiservers (--port and
                            --port + 1), 2 leader-elected controllers processes
+          --etcd-ports C1,C2,C3  with --ha: the etcd members' client ports (each peer port the next)
   rolling-update OLD (-f NEW.yaml | [NEW] --image=IMAGE | [NEW] --rollback)
           replace a ReplicationController's pods one at a time, as kubectl's
           rolling-update did (SCENARIOS.md S11; kubelab rolling-update -h)
@@ -41,13 +42,19 @@ async function runUp(argv: string[]): Promise<number> {
       verbose: { type: 'boolean', default: false },
       'default-storage-class': { type: 'boolean', default: false },
       ha: { type: 'boolean', default: false },
+      'etcd-ports': { type: 'string' },
     },
   });
   const port = Number(values.port);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new Error(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
+  const etcdClientPorts = values['etcd-ports']?.split(',').map(Number);
+  if (etcdClientPorts && (!values.ha || etcdClientPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65534))) {
+    throw new Error(`--etcd-ports takes port numbers (with --ha), not ${values['etcd-ports']}`);
+  }
   return (values.ha ? upHa : up)({
+    etcdClientPorts,
     dataDir: resolve(values['data-dir']),
     port,
     nodes,

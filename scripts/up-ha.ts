@@ -26,6 +26,11 @@ export const HA_ETCD_PORTS = [
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
+export interface HaUpOptions extends UpOptions {
+  /** The etcd members' client ports, each peer port the next one (etcd's 2379 and 2380); HA_ETCD_PORTS when absent. */
+  readonly etcdClientPorts?: readonly number[];
+}
+
 /** Prints each change of the Lease's holder until the lab stops: the process, and how long after the previous leader exited. */
 async function reportLeaders(plane: HaControlPlane, session: LabSession): Promise<void> {
   let shown: string | undefined;
@@ -49,7 +54,7 @@ async function reportLeaders(plane: HaControlPlane, session: LabSession): Promis
 }
 
 /** Runs the HA lab until SIGINT or SIGTERM; resolves with the exit code. */
-export async function upHa(options: UpOptions): Promise<number> {
+export async function upHa(options: HaUpOptions): Promise<number> {
   const session = new LabSession(options.output);
   const say = (text: string) => session.say(text);
   const etcdDir = join(options.dataDir, 'etcd');
@@ -60,10 +65,11 @@ export async function upHa(options: UpOptions): Promise<number> {
   let plane: HaControlPlane | undefined;
   try {
     say(`${resumed ? 'resuming the HA cluster' : 'starting a new HA cluster'} in ${options.dataDir}`);
+    const etcdPorts = options.etcdClientPorts?.map((client) => ({ client, peer: client + 1 })) ?? HA_ETCD_PORTS;
     plane = await startHaControlPlane({
       dataDir: options.dataDir,
-      etcdMembers: HA_ETCD_PORTS.length,
-      etcdPorts: HA_ETCD_PORTS,
+      etcdMembers: etcdPorts.length,
+      etcdPorts,
       apiservers: 2,
       apiserverPorts: [options.port, options.port + 1],
       controllers: 2,
