@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startApiServer, stopChild, type ApiServerProcess } from './apiserver-process.js';
 import { startEtcd, type EtcdServer } from './etcd.js';
 import { closedLoop, fmt, percentile, type LoopResult } from './load.js';
+import { agent, create, pod, request } from './api-requests.js';
 import { luaString, wrkInstalled, wrkPost } from './wrk.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -26,19 +27,6 @@ const CLIENTS = 64;
 const WATCHERS = 1_000;
 const WATCH_CREATES_PER_SEC = 50;
 
-
-/** A pod whose JSON is about 1 KiB. */
-function pod(name: string): string {
-  const body = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, labels: { app: 'bench', tier: 'web' }, annotations: { note: '' } },
-    spec: { containers: [{ name: 'app', image: 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
-  };
-  const pad = 1024 - JSON.stringify(body).length;
-  body.metadata.annotations.note = 'x'.repeat(Math.max(0, pad));
-  return JSON.stringify(body);
-}
 
 /** kubelab creates through wrk: the same pods, named `wrk-<run>-<n>`. */
 async function wrkCreates(url: string, run: string, seconds: number): Promise<LoopResult> {
@@ -77,30 +65,6 @@ async function wrkEtcdPuts(endpoint: string, seconds: number): Promise<LoopResul
   });
   if (result.errors > 0) throw new Error(`wrk: ${result.errors} of ${result.count} etcd puts failed`);
   return result;
-}
-
-// node:http with keep-alive: a lighter client than fetch, so the load
-// generator, which shares the machine, takes less of the CPU being measured.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-function request(url: string, method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    const req = http.request({ host: hostname, port, path, method, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-async function create(url: string, namespace: string, name: string): Promise<void> {
-  const answer = await request(url, 'POST', `/api/v1/namespaces/${namespace}/pods`, pod(name));
-  if (answer.status !== 201) throw new Error(`create ${name}: ${answer.status} ${answer.text}`);
 }
 
 async function measureWatch(url: string): Promise<{ p50Ms: number; p99Ms: number; delivered: number; expected: number }> {

@@ -1,6 +1,5 @@
 // Load generation shared by the benchmarks: closed-loop workers and
 // percentiles.
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 export interface LoopResult {
@@ -48,14 +47,4 @@ export async function closedLoop(
 
 export const fmt = (n: number | undefined | null, digits = 0): string => (n === undefined || n === null || Number.isNaN(n) ? '-' : n.toFixed(digits));
 
-/** A loopback port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from '../scripts/ports.js';

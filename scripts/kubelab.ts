@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { up } from './up.js';
+import { upHa } from './up-ha.js';
 import { runRollingUpdate } from './rolling-update/cli.js';
 
 const usage = `Usage: kubelab <command> [options]
@@ -18,6 +19,10 @@ Commands:
           --fresh          start from an empty cluster
           --verbose        every process's info logs, not only warnings
           --default-storage-class  make the StorageClass standard the default class (as kind's)
+          --ha             high availability (SCENARIOS.md S13, docs/ha.md): 3 etcd members
+                           (etcd-server; ports 2379, 22379, 32379), 2 apiservers (--port and
+                           --port + 1), 2 leader-elected controllers processes
+          --etcd-ports C1,C2,C3  with --ha: the etcd members' client ports (each peer port the next)
   rolling-update OLD (-f NEW.yaml | [NEW] --image=IMAGE | [NEW] --rollback)
           replace a ReplicationController's pods one at a time, as kubectl's
           rolling-update did (SCENARIOS.md S11; kubelab rolling-update -h)
@@ -36,13 +41,20 @@ async function runUp(argv: string[]): Promise<number> {
       fresh: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'default-storage-class': { type: 'boolean', default: false },
+      ha: { type: 'boolean', default: false },
+      'etcd-ports': { type: 'string' },
     },
   });
   const port = Number(values.port);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new Error(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
-  return up({
+  const etcdClientPorts = values['etcd-ports']?.split(',').map(Number);
+  if (etcdClientPorts && (!values.ha || etcdClientPorts.some((p) => !Number.isInteger(p) || p < 1 || p > 65534))) {
+    throw new Error(`--etcd-ports takes port numbers (with --ha), not ${values['etcd-ports']}`);
+  }
+  return (values.ha ? upHa : up)({
+    etcdClientPorts,
     dataDir: resolve(values['data-dir']),
     port,
     nodes,

@@ -9,10 +9,10 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { kubeconfigFor } from './kubeconfig.js';
 import { ensureLabStorageClass, kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
-import { logStream, startProcess, stopProcess, type LabProcess } from './processes.js';
+import { LabSession, waitUntil } from './lab-session.js';
+import { logStream, startProcess } from './processes.js';
 
 export interface UpOptions {
   readonly dataDir: string;
@@ -30,33 +30,10 @@ export interface UpOptions {
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-async function waitUntil(what: string, deadlineMs: number, check: () => Promise<boolean>, exited: Promise<unknown>): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  const deadline = performance.now() + deadlineMs;
-  while (performance.now() < deadline) {
-    if (gone) throw new Error(`${what}: a process it needs exited (its log is above)`);
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`${what}: not within ${deadlineMs / 1000} s`);
-}
-
-interface NodeList {
-  items: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }[];
-}
-
-async function readyNodes(url: string, names: ReadonlySet<string>): Promise<number> {
-  const answer = await fetch(`${url}/api/v1/nodes`);
-  if (!answer.ok) return 0;
-  const list = (await answer.json()) as NodeList;
-  return list.items.filter((n) => names.has(n.metadata?.name ?? '') && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
-}
-
 /** Runs the lab until SIGINT or SIGTERM (or until a part of it fails); resolves with the exit code. */
 export async function up(options: UpOptions): Promise<number> {
-  const started = performance.now();
-  const say = (text: string) => options.output.write(`kubelab: ${text}\n`);
+  const session = new LabSession(options.output);
+  const say = (text: string) => session.say(text);
   const storeDir = join(options.dataDir, 'store');
   if (options.fresh && existsSync(storeDir)) rmSync(storeDir, { recursive: true, force: true });
   const resumed = existsSync(storeDir);
@@ -64,17 +41,7 @@ export async function up(options: UpOptions): Promise<number> {
   const url = `http://127.0.0.1:${options.port}`;
   const logs = logStream(options.output, options.colour);
   const env = { ...process.env, LOG_LEVEL: options.logLevel };
-  const running: LabProcess[] = [];
-  let stopping = false;
-  const stopAll = async () => {
-    stopping = true;
-    // Nodes first, the apiserver last, as a cluster is taken down.
-    for (const lab of [...running].reverse()) await stopProcess(lab);
-  };
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const running = session.running;
   try {
     say(`${resumed ? 'resuming the cluster' : 'starting a new cluster'} in ${options.dataDir}`);
     const apiserver = startProcess('apiserver', dist('apiserver/main.js'), ['--port', String(options.port), '--data-dir', storeDir], logs, env);
@@ -82,45 +49,18 @@ export async function up(options: UpOptions): Promise<number> {
     await waitUntil('the API server', 15_000, async () => (await fetch(`${url}/readyz`)).ok, apiserver.exited);
     const kubeconfig = join(options.dataDir, 'kubeconfig');
     writeFileSync(kubeconfig, kubeconfigFor(url));
-    say(`API server ready at ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    say(`API server ready at ${url} (${session.seconds()} s)`);
     await ensureLabStorageClass(url, options.defaultStorageClass ?? false);
     const grace = `${LAB_NODE_MONITOR_GRACE_SECONDS}s`;
     running.push(startProcess('controllers', dist('controllers/main.js'), ['--server', url, '--node-monitor-grace-period', grace], logs, env));
     const nodes = labNodes(options.nodes);
     for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), ['--server', url, ...kubeletArgs(node)], logs, env));
-    const names = new Set(nodes.map((n) => n.name));
-    let shown = -1;
-    const anyExit = Promise.race(running.map((p) => p.exited));
-    await waitUntil(
-      'the nodes',
-      30_000,
-      async () => {
-        const ready = await readyNodes(url, names);
-        if (ready !== shown) say(`nodes Ready: ${ready}/${names.size}`);
-        shown = ready;
-        return ready === names.size;
-      },
-      anyExit,
-    );
-    say(`cluster up in ${((performance.now() - started) / 1000).toFixed(1)} s; for kubectl, run:`);
-    options.output.write(`export KUBECONFIG=${kubeconfig}\n`);
-    say('Ctrl-C stops the cluster.');
+    await session.waitForNodes(url, new Set(nodes.map((n) => n.name)));
     // A node's kubelet may stop (its Node then goes NotReady, SCENARIOS.md S4); the control plane may not.
-    for (const node of running.slice(2)) void node.exited.then((code) => !stopping && say(`${node.name}'s kubelet exited (${code})`));
-    const controlPlaneExit = Promise.race(running.slice(0, 2).map((p) => p.exited.then(() => p.name)));
-    const ended = await Promise.race([signalled.then((signal) => ({ signal, dead: undefined })), controlPlaneExit.then((dead) => ({ signal: undefined, dead }))]);
-    if (ended.dead !== undefined) {
-      say(`the ${ended.dead} exited; stopping the cluster`);
-      await stopAll();
-      return 1;
-    }
-    say('stopping');
-    await stopAll();
-    say('stopped');
-    return 0;
+    return await session.serve(kubeconfig, running.slice(0, 2), running.slice(2), (node) => `${node.name}'s kubelet`);
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
-    await stopAll();
+    await session.stopAll();
     return 1;
   }
 }

@@ -6,40 +6,19 @@
 // a DaemonSet whose maxSurge is 0, terminating ones included.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Pod } from 'kubernetes-types/core/v1.js';
 import pino from 'pino';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
-import { Informer, KubeClient, kinds } from '../client/index.js';
+import { KubeClient, kinds } from '../client/index.js';
 import { startControllers, type RunningControllers } from '../controllers/index.js';
 import { defaultPodStages, scaleStageDelays, startKubelets, type RunningKubelets } from '../kubelet-sim/index.js';
 import { labNodes } from '../scripts/lab.js';
 import { openStore, type MvccStore } from '../store/index.js';
+import { podsPerNodeMonitor as monitorPods } from './daemon-pods.js';
 import { eventually } from './eventually.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 
 const NS = 'kube-system';
-
-const pinnedNode = (pod: Pod) => pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0];
-
-/** Watches pods and remembers the most pods of one DaemonSet (label `name`) ever on one node at once. */
-function podsPerNodeMonitor(client: KubeClient) {
-  const informer = new Informer<Pod>(client.resource(kinds.Pod, NS));
-  const most = new Map<string, number>();
-  const check = () => {
-    const counts = new Map<string, number>();
-    for (const pod of informer.list()) {
-      const key = `${pod.metadata?.labels?.name}@${pod.spec?.nodeName ?? pinnedNode(pod)}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    for (const [key, n] of counts) {
-      const ds = key.split('@')[0]!;
-      most.set(ds, Math.max(most.get(ds) ?? 0, n));
-    }
-  };
-  informer.addEventHandler({ onAdd: check, onUpdate: check, onDelete: check });
-  informer.start();
-  return { informer, most: (ds: string) => most.get(ds) ?? 0 };
-}
+const podsPerNodeMonitor = (client: KubeClient) => monitorPods(client, NS);
 
 const manifest = (name: string, image: string, extra = '', strategy = 'RollingUpdate') => `apiVersion: apps/v1
 kind: DaemonSet
