@@ -451,13 +451,15 @@ describe('watch', () => {
     );
   });
 
-  test('a watch from a resourceVersion older than the cache window is 410 Gone (Expired)', async () => {
+  test('a watch from a resourceVersion older than the cache window gets 410 Expired as an in-stream ERROR, as upstream', async () => {
     const rv = Number((await server.call('GET', '/api/v1/namespaces/default/configmaps')).body.metadata.resourceVersion);
     for (let i = 0; i < 60; i++) await server.call('POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `churn-${i}` } });
     const answer = await server.call('GET', `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
-    assert.equal(answer.status, 410);
-    assert.equal(answer.body.reason, 'Expired');
-    assert.match(answer.body.message, /^too old resource version: \d+ \(\d+\)$/);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.type, 'ERROR');
+    assert.equal(answer.body.object.code, 410);
+    assert.equal(answer.body.object.reason, 'Expired');
+    assert.match(answer.body.object.message, /^too old resource version: \d+ \(\d+\)$/);
   });
 
   test('sendInitialEvents sends the current objects, then a bookmark marking their end', async () => {

@@ -242,7 +242,21 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
 
   async function serveWatch(info: RequestInfo, query: Query, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const rendering = negotiate(request.headers.accept);
-    const session = await WatchSession.open(info, query, rendering, { registry, cache, clock, options: watchOptions });
+    let session: WatchSession;
+    try {
+      session = await WatchSession.open(info, query, rendering, { registry, cache, clock, options: watchOptions });
+    } catch (error) {
+      // As upstream's cacher (storage/cacher/cacher.go Watch, newErrWatcher): a resourceVersion too old
+      // to serve, once the request is parsed, is a 200 whose stream holds one ERROR event; a bad query stays an HTTP error.
+      const apiError = toApiError(error);
+      if (apiError.code !== 410) throw error;
+      reply.hijack();
+      reply.raw.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+      reply.raw.end(JSON.stringify({ type: 'ERROR', object: apiError.toStatus() }) + '\n');
+      logRequest(request, 200);
+      observe(request, 200);
+      return;
+    }
     try {
       holdWatch(request, new Promise((resolve) => reply.raw.once('close', resolve)));
     } catch (error) {
