@@ -58,9 +58,8 @@ function stepObject(state: ObjectState, input: ObjectInput, output: ObjectOutput
       const guardFails = state.exists && input.resourceVersion !== undefined && (state.resourceVersion === undefined || state.resourceVersion !== input.resourceVersion);
       if (status === LOST) return guardHolds ? [state, ...written(input.value)] : [state];
       if (status === 404) return state.exists ? [] : [state];
-      // Upstream retries an unguarded update on a conflict (GuaranteedUpdate) and never answers 409; kubelab
-      // does answer 409 under contention (found by this test, docs/reliability.md "Not yet"): a no-op, tolerated.
-      if (status === 409) return guardFails || (state.exists && input.resourceVersion === undefined) ? [state] : [];
+      // As upstream's GuaranteedUpdate, an unguarded update is retried on a conflict: never a 409.
+      if (status === 409) return guardFails ? [state] : [];
       return status === 200 && guardHolds ? written(input.value) : [];
     }
     case 'delete':
