@@ -1,17 +1,56 @@
 #!/usr/bin/env node
 // The apiserver process: parses its flags, opens the store, seeds the
-// namespaces every cluster has, listens on loopback, and shuts down cleanly
-// on SIGINT or SIGTERM. Everything else lives in the modules it calls.
-import { mkdirSync } from 'node:fs';
+// namespaces every cluster has, listens (HTTPS with client certificates and
+// tokens, or plain HTTP for anyone with --insecure on loopback only), and
+// shuts down cleanly on SIGINT or SIGTERM. Everything else lives in the
+// modules it calls.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openStore } from '../store/index.js';
-import { startApiServer } from './index.js';
+import { labAdminAuthenticator, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type Authenticator, type ServingTls } from './index.js';
 import { limitDefaults } from './limits.js';
 
-const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]
-                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]`;
+const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--data-dir .kubelab/store] [--store level|memory]
+                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
+                 (--tls-cert-file FILE --tls-private-key-file FILE [--client-ca-file FILE] [--token-auth-file FILE]
+                  | --insecure)
+--insecure serves plain HTTP and takes every request as the lab's admin: only on a loopback --host.`;
+
+interface SecurityFlags {
+  readonly host: string;
+  readonly insecure: boolean;
+  readonly 'tls-cert-file'?: string;
+  readonly 'tls-private-key-file'?: string;
+  readonly 'client-ca-file'?: string;
+  readonly 'token-auth-file'?: string;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only places plain HTTP without authentication may listen. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+/** What the flags ask for: TLS and who may authenticate how, or --insecure's open loopback server. */
+function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Authenticator } {
+  const certFile = flags['tls-cert-file'];
+  const keyFile = flags['tls-private-key-file'];
+  if (flags.insecure) {
+    if (certFile || keyFile || flags['client-ca-file'] || flags['token-auth-file']) throw new Error('--insecure serves plain HTTP without authentication: it takes none of the TLS and authentication flags');
+    if (!isLoopbackHost(flags.host)) throw new Error(`--insecure is refused on --host ${flags.host}: plain HTTP without authentication listens only on loopback (127.0.0.1, ::1, localhost)`);
+    return { authenticator: labAdminAuthenticator };
+  }
+  if (!certFile || !keyFile) throw new Error(`give --tls-cert-file and --tls-private-key-file (HTTPS), or --insecure for plain HTTP on loopback\n${usage}`);
+  const clientCa = flags['client-ca-file'] ? readFileSync(flags['client-ca-file'], 'utf8') : undefined;
+  const authenticators: Authenticator[] = [];
+  if (clientCa) authenticators.push(x509Authenticator);
+  if (flags['token-auth-file']) authenticators.push(tokenAuthenticator(readTokenFile(flags['token-auth-file'])));
+  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), clientCa }, authenticator: unionAuthenticator(...authenticators) };
+}
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -23,6 +62,11 @@ async function main(argv: string[]): Promise<void> {
       store: { type: 'string', default: 'level' },
       'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
       'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
+      'tls-cert-file': { type: 'string' },
+      'tls-private-key-file': { type: 'string' },
+      'client-ca-file': { type: 'string' },
+      'token-auth-file': { type: 'string' },
+      insecure: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -39,12 +83,13 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of 1 or more, not ${values[flag]}`);
     return n;
   };
+  const security = securityOf(values);
   const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
   const dataDir = resolve(values['data-dir']);
   if (values.store === 'level') mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ backend: values.store, dataDir, logger: log });
-  const server = await startApiServer({ store, port, host: values.host, logger: log, limits });
-  log.info({ url: server.url, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
+  const server = await startApiServer({ store, port, host: values.host, logger: log, limits, ...security });
+  log.info({ url: server.url, insecure: values.insecure, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {

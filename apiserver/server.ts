@@ -41,6 +41,26 @@ export interface ApiServerOptions {
   readonly authorizer?: Authorizer;
   /** Bounds on requests in flight, watches per client and list pages (limits.ts). */
   readonly limits?: Partial<RequestLimits>;
+  /** Serve HTTPS with this certificate; plain HTTP without it. */
+  readonly tls?: ServingTls;
+}
+
+/** The PEM texts of --tls-cert-file, --tls-private-key-file and --client-ca-file. */
+export interface ServingTls {
+  readonly cert: string;
+  readonly key: string;
+  /** Client certificates are asked for and verified against this CA (x509Authenticator reads the outcome). */
+  readonly clientCa?: string;
+}
+
+/**
+ * node:https options for `tls`: a client certificate is asked for, never
+ * demanded, so that an anonymous client still reaches /healthz and gets a
+ * 401 Status elsewhere rather than a failed handshake (as upstream's
+ * tls.RequestClientCert).
+ */
+function httpsOptions(tls: ServingTls): object {
+  return { cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}) };
 }
 
 export interface ApiApp {
@@ -75,7 +95,9 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
 
   // Typed as Fastify's logger, so the app is a plain FastifyInstance for its plugins.
   const httpLog: FastifyBaseLogger = logger.child({ component: 'apiserver' });
+  // Fastify types an https app apart from an http one; the plugins see one FastifyInstance either way.
   const app = Fastify({
+    ...(options.tls ? { https: httpsOptions(options.tls) } : {}),
     loggerInstance: httpLog,
     // One line per request comes from the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
