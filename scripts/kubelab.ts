@@ -3,8 +3,11 @@
 // work lives in the folders it imports (STYLE.md 16).
 import { parseArgs } from 'node:util';
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadKubeconfig } from '../client/index.js';
+import { labCredentials } from './lab-credentials.js';
 import { up } from './up.js';
 import { runRollingUpdate } from './rolling-update/cli.js';
 
@@ -18,11 +21,14 @@ Commands:
           --fresh          start from an empty cluster
           --verbose        every process's info logs, not only warnings
           --default-storage-class  make the StorageClass standard the default class (as kind's)
+          --insecure       plain HTTP without authentication (default: HTTPS, certificates in DIR/pki)
   rolling-update OLD (-f NEW.yaml | [NEW] --image=IMAGE | [NEW] --rollback)
           replace a ReplicationController's pods one at a time, as kubectl's
           rolling-update did (SCENARIOS.md S11; kubelab rolling-update -h)
   kubelet run one simulated node against a running cluster (SCENARIOS.md S4):
-          --server URL --node-name NAME [--node-labels k=v] [--register-with-taints k=v:Effect]
+          --node-name NAME [--node-labels k=v] [--register-with-taints k=v:Effect]
+          [--data-dir DIR]: the lab's; the node's certificate is issued there (kubelet-NAME.conf)
+          or --server URL (an --insecure lab), or --kubeconfig FILE
   help    show this text
 `;
 
@@ -36,6 +42,7 @@ async function runUp(argv: string[]): Promise<number> {
       fresh: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       'default-storage-class': { type: 'boolean', default: false },
+      insecure: { type: 'boolean', default: false },
     },
   });
   const port = Number(values.port);
@@ -48,6 +55,7 @@ async function runUp(argv: string[]): Promise<number> {
     nodes,
     fresh: values.fresh,
     defaultStorageClass: values['default-storage-class'],
+    insecure: values.insecure,
     logLevel: process.env.LOG_LEVEL ?? (values.verbose ? 'info' : 'warn'),
     output: process.stdout,
     colour: process.stdout.isTTY === true,
@@ -57,11 +65,31 @@ async function runUp(argv: string[]): Promise<number> {
 /** `kubelab kubelet ...`: the kubelet-sim process with these flags, in the foreground; Ctrl-C stops it. */
 function runKubelet(argv: string[]): Promise<number> {
   const script = fileURLToPath(new URL('../kubelet-sim/main.js', import.meta.url));
-  const child = spawn(process.execPath, [script, ...argv], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [script, ...joinArgs(argv)], { stdio: 'inherit' });
   // The terminal's Ctrl-C reaches the child too; a SIGTERM to this process is passed on.
   process.once('SIGTERM', () => child.kill('SIGTERM'));
   process.once('SIGINT', () => undefined);
   return new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code ?? 0)));
+}
+
+/**
+ * As `kubeadm join`: without --server or --kubeconfig, the node joins the
+ * lab in --data-dir (default .kubelab) with a certificate of its own, issued
+ * by the lab's CA, through kubelet-<node>.conf; an --insecure lab's URL comes
+ * from its kubeconfig.
+ */
+function joinArgs(argv: string[]): string[] {
+  const flag = (name: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 ? argv[at + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  if (flag('server') || flag('kubeconfig')) return argv;
+  const dataDir = resolve(flag('data-dir') ?? '.kubelab');
+  const rest = argv.filter((a, i) => !a.startsWith('--data-dir') && argv[i - 1] !== '--data-dir');
+  const lab = loadKubeconfig({ path: join(dataDir, 'kubeconfig') });
+  const node = flag('node-name');
+  if (!node || !existsSync(join(dataDir, 'pki', 'ca.key'))) return ['--server', lab.server, ...rest];
+  return ['--kubeconfig', labCredentials(dataDir, lab.server).kubeletKubeconfig(node), ...rest];
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -5,12 +5,16 @@
 // progress, then `export KUBECONFIG=...` once every node is Ready, keeps one
 // log stream, and stops everything on Ctrl-C. A second `kubelab up` on the
 // same data directory resumes the same cluster. It creates the StorageClass
-// `standard` (the default class with --default-storage-class).
+// `standard` (the default class with --default-storage-class). The API
+// server serves HTTPS and each process has its own client certificate
+// (lab-credentials.ts); --insecure keeps plain HTTP without authentication.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { httpTransport, tlsTransport, type Transport } from '../client/index.js';
 import { kubeconfigFor } from './kubeconfig.js';
+import { labCredentials } from './lab-credentials.js';
 import { ensureLabStorageClass, kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 import { logStream, startProcess, stopProcess, type LabProcess } from './processes.js';
 
@@ -26,6 +30,8 @@ export interface UpOptions {
   readonly colour: boolean;
   /** Make the lab's StorageClass `standard` the default class (as kind's is). */
   readonly defaultStorageClass?: boolean;
+  /** Plain HTTP, every request the lab's admin (the lab before it had certificates). */
+  readonly insecure?: boolean;
 }
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -46,10 +52,10 @@ interface NodeList {
   items: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }[];
 }
 
-async function readyNodes(url: string, names: ReadonlySet<string>): Promise<number> {
-  const answer = await fetch(`${url}/api/v1/nodes`);
+async function readyNodes(url: string, names: ReadonlySet<string>, transport: Transport): Promise<number> {
+  const answer = await transport(`${url}/api/v1/nodes`, { method: 'GET', headers: { Accept: 'application/json' } });
   if (!answer.ok) return 0;
-  const list = (await answer.json()) as NodeList;
+  const list = JSON.parse(await answer.text()) as NodeList;
   return list.items.filter((n) => names.has(n.metadata?.name ?? '') && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
@@ -61,7 +67,15 @@ export async function up(options: UpOptions): Promise<number> {
   if (options.fresh && existsSync(storeDir)) rmSync(storeDir, { recursive: true, force: true });
   const resumed = existsSync(storeDir);
   mkdirSync(storeDir, { recursive: true });
-  const url = `http://127.0.0.1:${options.port}`;
+  const url = `${options.insecure ? 'http' : 'https'}://127.0.0.1:${options.port}`;
+  const credentials = options.insecure ? undefined : labCredentials(options.dataDir, url);
+  const transport = credentials ? tlsTransport(credentials.adminTls) : httpTransport;
+  const kubeconfig = join(options.dataDir, 'kubeconfig');
+  if (!credentials) writeFileSync(kubeconfig, kubeconfigFor(url));
+  // Each component's identity: its own kubeconfig on a secure lab, the bare URL on an insecure one.
+  const controllersArgs = credentials ? ['--kubeconfig', credentials.controllersKubeconfig()] : ['--server', url];
+  const kubeletServerArgs = (node: string) => (credentials ? ['--kubeconfig', credentials.kubeletKubeconfig(node)] : ['--server', url]);
+  const apiserverArgs = credentials ? credentials.apiserverArgs : ['--insecure'];
   const logs = logStream(options.output, options.colour);
   const env = { ...process.env, LOG_LEVEL: options.logLevel };
   const running: LabProcess[] = [];
@@ -77,17 +91,15 @@ export async function up(options: UpOptions): Promise<number> {
   });
   try {
     say(`${resumed ? 'resuming the cluster' : 'starting a new cluster'} in ${options.dataDir}`);
-    const apiserver = startProcess('apiserver', dist('apiserver/main.js'), ['--port', String(options.port), '--data-dir', storeDir], logs, env);
+    const apiserver = startProcess('apiserver', dist('apiserver/main.js'), ['--port', String(options.port), '--data-dir', storeDir, ...apiserverArgs], logs, env);
     running.push(apiserver);
-    await waitUntil('the API server', 15_000, async () => (await fetch(`${url}/readyz`)).ok, apiserver.exited);
-    const kubeconfig = join(options.dataDir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigFor(url));
+    await waitUntil('the API server', 15_000, async () => (await transport(`${url}/readyz`, { method: 'GET', headers: {} })).ok, apiserver.exited);
     say(`API server ready at ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    await ensureLabStorageClass(url, options.defaultStorageClass ?? false);
+    await ensureLabStorageClass(url, options.defaultStorageClass ?? false, transport);
     const grace = `${LAB_NODE_MONITOR_GRACE_SECONDS}s`;
-    running.push(startProcess('controllers', dist('controllers/main.js'), ['--server', url, '--node-monitor-grace-period', grace], logs, env));
+    running.push(startProcess('controllers', dist('controllers/main.js'), [...controllersArgs, '--node-monitor-grace-period', grace], logs, env));
     const nodes = labNodes(options.nodes);
-    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), ['--server', url, ...kubeletArgs(node)], logs, env));
+    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), [...kubeletServerArgs(node.name), ...kubeletArgs(node)], logs, env));
     const names = new Set(nodes.map((n) => n.name));
     let shown = -1;
     const anyExit = Promise.race(running.map((p) => p.exited));
@@ -95,7 +107,7 @@ export async function up(options: UpOptions): Promise<number> {
       'the nodes',
       30_000,
       async () => {
-        const ready = await readyNodes(url, names);
+        const ready = await readyNodes(url, names, transport);
         if (ready !== shown) say(`nodes Ready: ${ready}/${names.size}`);
         shown = ready;
         return ready === names.size;
