@@ -22,6 +22,7 @@ Commands:
           --verbose        every process's info logs, not only warnings
           --default-storage-class  make the StorageClass standard the default class (as kind's)
           --insecure       plain HTTP without authentication (default: HTTPS, certificates in DIR/pki)
+          --token-auth-file FILE  static bearer tokens (token,user,uid,"group1,group2"), as the apiserver's flag
   rolling-update OLD (-f NEW.yaml | [NEW] --image=IMAGE | [NEW] --rollback)
           replace a ReplicationController's pods one at a time, as kubectl's
           rolling-update did (SCENARIOS.md S11; kubelab rolling-update -h)
@@ -43,12 +44,14 @@ async function runUp(argv: string[]): Promise<number> {
       verbose: { type: 'boolean', default: false },
       'default-storage-class': { type: 'boolean', default: false },
       insecure: { type: 'boolean', default: false },
+      'token-auth-file': { type: 'string' },
     },
   });
   const port = Number(values.port);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new Error(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
+  if (values.insecure && values['token-auth-file']) throw new Error('--token-auth-file needs HTTPS: it does not go with --insecure');
   return up({
     dataDir: resolve(values['data-dir']),
     port,
@@ -56,6 +59,7 @@ async function runUp(argv: string[]): Promise<number> {
     fresh: values.fresh,
     defaultStorageClass: values['default-storage-class'],
     insecure: values.insecure,
+    tokenAuthFile: values['token-auth-file'] ? resolve(values['token-auth-file']) : undefined,
     logLevel: process.env.LOG_LEVEL ?? (values.verbose ? 'info' : 'warn'),
     output: process.stdout,
     colour: process.stdout.isTTY === true,

@@ -32,6 +32,8 @@ export interface UpOptions {
   readonly defaultStorageClass?: boolean;
   /** Plain HTTP, every request the lab's admin (the lab before it had certificates). */
   readonly insecure?: boolean;
+  /** The API server's --token-auth-file: static bearer tokens beside the client certificates. */
+  readonly tokenAuthFile?: string;
 }
 
 const dist = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -75,7 +77,8 @@ export async function up(options: UpOptions): Promise<number> {
   // Each component's identity: its own kubeconfig on a secure lab, the bare URL on an insecure one.
   const controllersArgs = credentials ? ['--kubeconfig', credentials.controllersKubeconfig()] : ['--server', url];
   const kubeletServerArgs = (node: string) => (credentials ? ['--kubeconfig', credentials.kubeletKubeconfig(node)] : ['--server', url]);
-  const apiserverArgs = credentials ? credentials.apiserverArgs : ['--insecure'];
+  const tokenArgs = options.tokenAuthFile ? ['--token-auth-file', options.tokenAuthFile] : [];
+  const apiserverArgs = credentials ? [...credentials.apiserverArgs, ...tokenArgs] : ['--insecure'];
   const logs = logStream(options.output, options.colour);
   const env = { ...process.env, LOG_LEVEL: options.logLevel };
   const running: LabProcess[] = [];
