@@ -150,6 +150,7 @@ export function ensureLabPki(dir: string, options: PkiOptions = {}): LabPki {
   const admin = once(() => client('admin', { commonName: 'kubernetes-admin', organizations: ['system:masters'] }));
   const controllerManager = once(() => client('controller-manager', { commonName: 'system:kube-controller-manager' }));
   const apiserverKubeletClient = once(() => client('apiserver-kubelet-client', { commonName: 'kube-apiserver-kubelet-client', organizations: ['kubeadm:cluster-admins'] }));
+  const nodes = new Map<string, CertificateFiles>();
   return {
     dir,
     ca: caFiles,
@@ -167,7 +168,9 @@ export function ensureLabPki(dir: string, options: PkiOptions = {}): LabPki {
     },
     node: (name) => {
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`not a node name: ${name}`);
-      return client(`kubelet-${name}`, { commonName: `system:node:${name}`, organizations: ['system:nodes'] });
+      let files = nodes.get(name);
+      if (!files) nodes.set(name, (files = client(`kubelet-${name}`, { commonName: `system:node:${name}`, organizations: ['system:nodes'] })));
+      return files;
     },
   };
 }
