@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Clock, Store } from '../store/index.js';
 import { buildApp, type ApiServerOptions } from './server.js';
 
-export { buildApp, MAX_BODY_BYTES, type ApiServerOptions, type ServingTls } from './server.js';
+export { buildApp, MAX_BODY_BYTES, type ApiServerOptions, type KubeletClientTls, type ServingTls } from './server.js';
 export { x509Authenticator } from './authn-x509.js';
 export { parseTokenFile, readTokenFile, tokenAuthenticator, TokenFileError } from './authn-token-file.js';
 export { unionAuthenticator } from './authn-union.js';
@@ -28,6 +28,7 @@ export async function startApiServer(options: {
   authorizer?: ApiServerOptions['authorizer'];
   limits?: ApiServerOptions['limits'];
   tls?: ApiServerOptions['tls'];
+  kubeletClient?: ApiServerOptions['kubeletClient'];
 }): Promise<RunningApiServer> {
   const built = await buildApp(options);
   const { app } = built;

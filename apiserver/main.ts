@@ -10,12 +10,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openStore } from '../store/index.js';
-import { labAdminAuthenticator, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type Authenticator, type ServingTls } from './index.js';
+import { labAdminAuthenticator, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type Authenticator, type KubeletClientTls, type ServingTls } from './index.js';
 import { limitDefaults } from './limits.js';
 
 const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--data-dir .kubelab/store] [--store level|memory]
                  [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
                  (--tls-cert-file FILE --tls-private-key-file FILE [--client-ca-file FILE] [--token-auth-file FILE]
+                  [--kubelet-client-certificate FILE --kubelet-client-key FILE [--kubelet-certificate-authority FILE]]
                   | --insecure)
 --insecure serves plain HTTP and takes every request as the lab's admin: only on a loopback --host.`;
 
@@ -26,6 +27,9 @@ interface SecurityFlags {
   readonly 'tls-private-key-file'?: string;
   readonly 'client-ca-file'?: string;
   readonly 'token-auth-file'?: string;
+  readonly 'kubelet-client-certificate'?: string;
+  readonly 'kubelet-client-key'?: string;
+  readonly 'kubelet-certificate-authority'?: string;
 }
 
 /** 127.0.0.0/8, ::1 and localhost: the only places plain HTTP without authentication may listen. */
@@ -36,11 +40,11 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** What the flags ask for: TLS and who may authenticate how, or --insecure's open loopback server. */
-function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Authenticator } {
+function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Authenticator; kubeletClient?: KubeletClientTls } {
   const certFile = flags['tls-cert-file'];
   const keyFile = flags['tls-private-key-file'];
   if (flags.insecure) {
-    if (certFile || keyFile || flags['client-ca-file'] || flags['token-auth-file']) throw new Error('--insecure serves plain HTTP without authentication: it takes none of the TLS and authentication flags');
+    if (certFile || keyFile || flags['client-ca-file'] || flags['token-auth-file'] || flags['kubelet-client-certificate']) throw new Error('--insecure serves plain HTTP without authentication: it takes none of the TLS and authentication flags');
     if (!isLoopbackHost(flags.host)) throw new Error(`--insecure is refused on --host ${flags.host}: plain HTTP without authentication listens only on loopback (127.0.0.1, ::1, localhost)`);
     return { authenticator: labAdminAuthenticator };
   }
@@ -49,7 +53,12 @@ function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Au
   const authenticators: Authenticator[] = [];
   if (clientCa) authenticators.push(x509Authenticator);
   if (flags['token-auth-file']) authenticators.push(tokenAuthenticator(readTokenFile(flags['token-auth-file'])));
-  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), clientCa }, authenticator: unionAuthenticator(...authenticators) };
+  const kubeletCert = flags['kubelet-client-certificate'];
+  const kubeletKey = flags['kubelet-client-key'];
+  if (!kubeletCert !== !kubeletKey) throw new Error('give both --kubelet-client-certificate and --kubelet-client-key, or neither');
+  const kubeletCa = flags['kubelet-certificate-authority'];
+  const kubeletClient = kubeletCert && kubeletKey ? { cert: readFileSync(kubeletCert, 'utf8'), key: readFileSync(kubeletKey, 'utf8'), ca: kubeletCa ? readFileSync(kubeletCa, 'utf8') : undefined } : undefined;
+  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), clientCa }, authenticator: unionAuthenticator(...authenticators), kubeletClient };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -66,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
       'tls-private-key-file': { type: 'string' },
       'client-ca-file': { type: 'string' },
       'token-auth-file': { type: 'string' },
+      'kubelet-client-certificate': { type: 'string' },
+      'kubelet-client-key': { type: 'string' },
+      'kubelet-certificate-authority': { type: 'string' },
       insecure: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },

@@ -43,6 +43,16 @@ export interface ApiServerOptions {
   readonly limits?: Partial<RequestLimits>;
   /** Serve HTTPS with this certificate; plain HTTP without it. */
   readonly tls?: ServingTls;
+  /** Reach kubelets (logs, exec) over HTTPS with this client certificate; plain HTTP without it. */
+  readonly kubeletClient?: KubeletClientTls;
+}
+
+/** --kubelet-client-certificate, --kubelet-client-key and --kubelet-certificate-authority (PEM texts). */
+export interface KubeletClientTls {
+  readonly cert: string;
+  readonly key: string;
+  /** as upstream: without it the kubelet's serving certificate is not verified. */
+  readonly ca?: string;
 }
 
 /** The PEM texts of --tls-cert-file, --tls-private-key-file and --client-ca-file. */
@@ -108,7 +118,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   // exec's subprotocols (v5.channel.k8s.io, v4) when offered; any other WebSocket gets the first it offers, as ws does by default.
   const handleProtocols = (offered: Set<string>) => chooseRemoteCommandProtocol(offered) ?? offered.values().next().value ?? false;
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_BODY_BYTES, handleProtocols } });
-  const podStreams = new PodStreams(registry);
+  const podStreams = new PodStreams(registry, options.kubeletClient);
 
   // Bodies are decoded by the handlers, which know what each verb takes.
   app.removeAllContentTypeParsers();

@@ -69,6 +69,7 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
     logs,
     now: () => clock.now(),
     log: log.child({ component: 'kubelet-server' }),
+    tls: options.servingTls,
   });
   let kubeletPort = 0;
 

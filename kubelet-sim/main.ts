@@ -70,6 +70,9 @@ function main(argv: string[]): void {
   const server = values.server ?? kubeconfig?.server;
   if (!server) throw new Error(`--server or --kubeconfig is required\n${usage}`);
   const credentials = kubeconfig ? { tls: kubeconfig.tls, bearerToken: kubeconfig.bearerToken } : undefined;
+  // A client certificate from the cluster's CA is also the kubelet endpoint's serving certificate (pki.ts).
+  const tls = kubeconfig?.tls;
+  const servingTls = tls?.cert && tls.key && tls.ca ? { cert: tls.cert, key: tls.key, ca: tls.ca } : undefined;
   if (!values['node-name'] === !values.nodes) throw new Error(`give either --node-name or --nodes\n${usage}`);
   const labels = parseLabels(values['node-labels']);
   const taints = parseTaints(values['register-with-taints']);
@@ -84,6 +87,7 @@ function main(argv: string[]): void {
   const kubelets = startKubelets({
     server: server.split(',').filter(Boolean),
     credentials,
+    servingTls,
     nodes,
     logger: log,
     leaseRenewMs: positiveNumber('lease-seconds', values['lease-seconds']) * 1000,

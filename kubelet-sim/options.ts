@@ -50,6 +50,11 @@ export interface KubeletOptions {
   readonly maxInFlight?: number;
   /** The port of the kubelet server on 127.0.0.1 (logs and exec), shared by every node of the process; 0: any free port. */
   readonly kubeletPort?: number;
+  /**
+   * Serve the kubelet endpoint over HTTPS with this certificate (the node's),
+   * answering only clients `ca` signed; plain HTTP without it.
+   */
+  readonly servingTls?: { readonly cert: string; readonly key: string; readonly ca: string };
   /** Record the Node events of a kubelet start (Starting, NodeHasSufficientMemory, NodeReady...). */
   readonly nodeEvents?: boolean;
 }

@@ -15,7 +15,7 @@ export interface LabCredentials {
   readonly adminKubeconfig: string;
   /** The admin's TLS options, for the lab's own requests (readiness, the StorageClass). */
   readonly adminTls: ClientTls;
-  /** The apiserver's flags: serving certificate and the client CA. */
+  /** The apiserver's flags: serving certificate, the client CA, its client certificate towards kubelets. */
   readonly apiserverArgs: readonly string[];
   /** controller-manager.conf */
   controllersKubeconfig(): string;
@@ -37,7 +37,11 @@ export function labCredentials(dataDir: string, server: string): LabCredentials 
     pki,
     adminKubeconfig: write('kubeconfig', pki.admin, 'kubernetes-admin'),
     adminTls: tlsOf(pki, pki.admin),
-    apiserverArgs: ['--tls-cert-file', pki.apiserver.certPath, '--tls-private-key-file', pki.apiserver.keyPath, '--client-ca-file', pki.ca.certPath],
+    apiserverArgs: [
+      ...['--tls-cert-file', pki.apiserver.certPath, '--tls-private-key-file', pki.apiserver.keyPath, '--client-ca-file', pki.ca.certPath],
+      ...['--kubelet-client-certificate', pki.apiserverKubeletClient.certPath, '--kubelet-client-key', pki.apiserverKubeletClient.keyPath],
+      ...['--kubelet-certificate-authority', pki.ca.certPath],
+    ],
     controllersKubeconfig: () => write('controller-manager.conf', pki.controllerManager, 'system:kube-controller-manager'),
     kubeletKubeconfig: (node) => write(`kubelet-${node}.conf`, pki.node(node), `system:node:${node}`),
   };

@@ -35,7 +35,12 @@ export interface LabPki {
   readonly controllerManager: CertificateFiles;
   /** kube-apiserver-kubelet-client in kubeadm:cluster-admins: the API server's identity towards kubelets. */
   readonly apiserverKubeletClient: CertificateFiles;
-  /** system:node:<name> in system:nodes, issued the first time it is asked for. */
+  /**
+   * system:node:<name> in system:nodes, issued the first time it is asked for;
+   * also the node's kubelet serving certificate (serverAuth, for 127.0.0.1 and
+   * the node's name), as a kubelet's client and bootstrapped serving certificates
+   * in one.
+   */
   node(name: string): CertificateFiles;
 }
 
@@ -111,6 +116,13 @@ const clientUsage = [
   { name: 'extKeyUsage', clientAuth: true },
 ];
 
+const kubeletUsage = (node: string) => [
+  { name: 'basicConstraints', cA: false, critical: true },
+  { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+  { name: 'extKeyUsage', clientAuth: true, serverAuth: true },
+  { name: 'subjectAltName', altNames: [{ type: 2, value: node }, { type: 7, ip: '127.0.0.1' }] },
+];
+
 /** Creates the lab's certificates in `dir`, or reads those already there. A new CA reissues every certificate. */
 export function ensureLabPki(dir: string, options: PkiOptions = {}): LabPki {
   const now = options.now ?? (() => new Date());
@@ -169,7 +181,7 @@ export function ensureLabPki(dir: string, options: PkiOptions = {}): LabPki {
     node: (name) => {
       if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new Error(`not a node name: ${name}`);
       let files = nodes.get(name);
-      if (!files) nodes.set(name, (files = client(`kubelet-${name}`, { commonName: `system:node:${name}`, organizations: ['system:nodes'] })));
+      if (!files) nodes.set(name, (files = leaf(`kubelet-${name}`, { commonName: `system:node:${name}`, organizations: ['system:nodes'] }, kubeletUsage(name))));
       return files;
     },
   };

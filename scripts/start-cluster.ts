@@ -76,11 +76,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // The port is known only once listening: the PKI comes first, the kubeconfigs after.
   const pki = options.secure ? ensureLabPki(join(dir, 'pki')) : undefined;
   const tls = pki ? { cert: pki.apiserver.cert, key: pki.apiserver.key, clientCa: pki.ca.cert } : undefined;
-  const server = await startApiServer({ store, port: 0, logger, ...(tls ? { tls, authenticator: unionAuthenticator(x509Authenticator) } : {}) });
+  const server = await startApiServer({ store, port: 0, logger, ...(tls && pki ? { tls, authenticator: unionAuthenticator(x509Authenticator), kubeletClient: { cert: pki.apiserverKubeletClient.cert, key: pki.apiserverKubeletClient.key, ca: pki.ca.cert } } : {}) });
   const credentials = options.secure ? labCredentials(dir, server.url) : undefined;
   const kubeconfigPath = credentials?.adminKubeconfig ?? join(dir, 'kubeconfig');
   if (!credentials) await writeFile(kubeconfigPath, kubeconfigFor(server.url));
   const tlsOf = (files: { cert: string; key: string } | undefined) => (files && pki ? { tls: { ca: pki.ca.cert, cert: files.cert, key: files.key } } : undefined);
+  // A node's certificate is its client and its kubelet endpoint's serving certificate (pki.ts).
+  const kubeletIdentity = (name: string) => {
+    if (!pki) return {};
+    const files = pki.node(name);
+    return { credentials: tlsOf(files), servingTls: { cert: files.cert, key: files.key, ca: pki.ca.cert } };
+  };
   const controllers = startControllers({
     server: server.url,
     credentials: tlsOf(pki?.controllerManager),
@@ -91,7 +97,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // One kubelet a node, so that a test can stop and restart one.
   const kubelets = new Map<string, RunningKubelets | undefined>();
   const added: Record<string, SimulatedNode> = {};
-  const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, credentials: tlsOf(pki?.node(node.name)), nodes: [node], logger }));
+  const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, ...kubeletIdentity(node.name), nodes: [node], logger }));
   for (const node of nodes) startNode(node);
   const client = new KubeClient({ server: server.url, logger, ...credentials && { tls: credentials.adminTls } });
   const stop = async () => {

@@ -17,6 +17,8 @@ import { kubeconfigFor } from '../scripts/kubeconfig.js';
 import { ensureLabPki, type LabPki } from '../scripts/pki.js';
 import { startCluster, type Cluster } from '../scripts/start-cluster.js';
 import { openStore, type Store } from '../store/index.js';
+import { kinds } from '../client/index.js';
+import { eventually } from './eventually.js';
 import { KUBECTL } from './kubectl.js';
 
 interface Answer {
@@ -76,7 +78,7 @@ describe('a secure lab cluster (HTTPS, client certificates)', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'kubelab-security-'));
-    cluster = await startCluster({ secure: true, nodes: 1 });
+    cluster = await startCluster({ secure: true, nodes: 2 });
   });
   after(async () => {
     await cluster?.stop();
@@ -126,6 +128,27 @@ describe('a secure lab cluster (HTTPS, client certificates)', () => {
     }
     const good = await get(cluster.url + '/api/v1/nodes', { ca: pki().ca.cert, cert: pki().admin.cert, key: pki().admin.key });
     assert.equal(good.status, 200);
+  });
+
+  test("kubectl logs and exec reach the node's kubelet over HTTPS with the API server's kubelet client certificate", async () => {
+    const config = await readFile(cluster.kubeconfigPath, 'utf8');
+    assert.equal((await kubectlWith(dir, config, 'run', 'web', '--image=nginx:1.27')).code, 0);
+    await eventually('web Running', async () => {
+      const pod = await cluster.client.resource(kinds.Pod, 'default').get('web');
+      return pod.status?.containerStatuses?.[0]?.state?.running !== undefined;
+    });
+    const logs = await kubectlWith(dir, config, 'logs', 'web');
+    assert.equal(logs.code, 0, logs.stderr);
+    assert.match(logs.stdout, /docker-entrypoint/);
+    const exec = await kubectlWith(dir, config, 'exec', 'web', '--', 'echo', 'hi');
+    assert.equal(exec.code, 0, exec.stderr);
+    assert.equal(exec.stdout, 'hi\n');
+    // The kubelet endpoint itself refuses a client without a certificate of the cluster's CA.
+    const pod = await cluster.client.resource(kinds.Pod, 'default').get('web');
+    const node = await cluster.client.resource(kinds.Node).get(pod.spec?.nodeName ?? '');
+    const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+    const anonymous = await get(`https://127.0.0.1:${port}/containerLogs/default/web/web`, { ca: pki().ca.cert });
+    assert.equal(anonymous.status, 401);
   });
 
   test('a WebSocket watch without credentials is refused with 401', async () => {
