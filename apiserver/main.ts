@@ -33,7 +33,7 @@ interface SecurityFlags {
 }
 
 /** 127.0.0.0/8, ::1 and localhost: the only places plain HTTP without authentication may listen. */
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   if (host === 'localhost') return true;
   if (isIP(host) === 4) return host.startsWith('127.');
   return host === '::1' || host === '0:0:0:0:0:0:0:1';
