@@ -11,12 +11,12 @@ import { ensureLabPki, type CertificateFiles, type LabPki } from './pki.js';
 
 export interface LabCredentials {
   readonly pki: LabPki;
-  /** The admin's kubeconfig: what `export KUBECONFIG=` names. */
-  readonly adminKubeconfig: string;
+  /** Writes the admin's kubeconfig, what `export KUBECONFIG=` names; its path. */
+  adminKubeconfig(): string;
   /** The admin's TLS options, for the lab's own requests (readiness, the StorageClass). */
-  readonly adminTls: ClientTls;
+  adminTls(): ClientTls;
   /** The apiserver's flags: serving certificate, the client CA, its client certificate towards kubelets. */
-  readonly apiserverArgs: readonly string[];
+  apiserverArgs(): readonly string[];
   /** controller-manager.conf */
   controllersKubeconfig(): string;
   /** kubelet-<node>.conf, issuing the node's certificate the first time. */
@@ -25,7 +25,7 @@ export interface LabCredentials {
 
 const tlsOf = (pki: LabPki, files: CertificateFiles): ClientTls => ({ ca: pki.ca.cert, cert: files.cert, key: files.key });
 
-/** Creates (or reuses) the lab's PKI in `<dataDir>/pki` and writes the admin's kubeconfig for `server`. */
+/** Creates (or reuses) the lab's PKI in `<dataDir>/pki`; each certificate and kubeconfig is issued or written when first asked for. */
 export function labCredentials(dataDir: string, server: string): LabCredentials {
   const pki = ensureLabPki(join(dataDir, 'pki'));
   const write = (name: string, files: CertificateFiles, user: string) => {
@@ -33,15 +33,16 @@ export function labCredentials(dataDir: string, server: string): LabCredentials 
     writeFileSync(path, kubeconfigFor(server, tlsOf(pki, files), user), { mode: 0o600 });
     return path;
   };
+  const apiserverArgs = () => [
+    ...['--tls-cert-file', pki.apiserver.certPath, '--tls-private-key-file', pki.apiserver.keyPath, '--client-ca-file', pki.ca.certPath],
+    ...['--kubelet-client-certificate', pki.apiserverKubeletClient.certPath, '--kubelet-client-key', pki.apiserverKubeletClient.keyPath],
+    ...['--kubelet-certificate-authority', pki.ca.certPath],
+  ];
   return {
     pki,
-    adminKubeconfig: write('kubeconfig', pki.admin, 'kubernetes-admin'),
-    adminTls: tlsOf(pki, pki.admin),
-    apiserverArgs: [
-      ...['--tls-cert-file', pki.apiserver.certPath, '--tls-private-key-file', pki.apiserver.keyPath, '--client-ca-file', pki.ca.certPath],
-      ...['--kubelet-client-certificate', pki.apiserverKubeletClient.certPath, '--kubelet-client-key', pki.apiserverKubeletClient.keyPath],
-      ...['--kubelet-certificate-authority', pki.ca.certPath],
-    ],
+    adminKubeconfig: () => write('kubeconfig', pki.admin, 'kubernetes-admin'),
+    adminTls: () => tlsOf(pki, pki.admin),
+    apiserverArgs,
     controllersKubeconfig: () => write('controller-manager.conf', pki.controllerManager, 'system:kube-controller-manager'),
     kubeletKubeconfig: (node) => write(`kubelet-${node}.conf`, pki.node(node), `system:node:${node}`),
   };

@@ -78,7 +78,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const tls = pki ? { cert: pki.apiserver.cert, key: pki.apiserver.key, clientCa: pki.ca.cert } : undefined;
   const server = await startApiServer({ store, port: 0, logger, ...(tls && pki ? { tls, authenticator: unionAuthenticator(x509Authenticator), kubeletClient: { cert: pki.apiserverKubeletClient.cert, key: pki.apiserverKubeletClient.key, ca: pki.ca.cert } } : {}) });
   const credentials = options.secure ? labCredentials(dir, server.url) : undefined;
-  const kubeconfigPath = credentials?.adminKubeconfig ?? join(dir, 'kubeconfig');
+  const kubeconfigPath = credentials?.adminKubeconfig() ?? join(dir, 'kubeconfig');
   if (!credentials) await writeFile(kubeconfigPath, kubeconfigFor(server.url));
   const tlsOf = (files: { cert: string; key: string } | undefined) => (files && pki ? { tls: { ca: pki.ca.cert, cert: files.cert, key: files.key } } : undefined);
   // A node's certificate is its client and its kubelet endpoint's serving certificate (pki.ts).
@@ -99,7 +99,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const added: Record<string, SimulatedNode> = {};
   const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, ...kubeletIdentity(node.name), nodes: [node], logger }));
   for (const node of nodes) startNode(node);
-  const client = new KubeClient({ server: server.url, logger, ...credentials && { tls: credentials.adminTls } });
+  const client = new KubeClient({ server: server.url, logger, ...credentials && { tls: credentials.adminTls() } });
   const stop = async () => {
     await Promise.all([...kubelets.values()].flatMap((k) => (k ? [k.stop()] : [])));
     await controllers.stop();
@@ -108,7 +108,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await ensureLabStorageClass(server.url, options.defaultStorageClass ?? false, credentials ? tlsTransport(credentials.adminTls) : httpTransport);
+    await ensureLabStorageClass(server.url, options.defaultStorageClass ?? false, credentials ? tlsTransport(credentials.adminTls()) : httpTransport);
     await nodesReady(client, nodes.map((n) => n.name), 30_000);
   } catch (error) {
     await stop();

@@ -71,14 +71,11 @@ export async function up(options: UpOptions): Promise<number> {
   mkdirSync(storeDir, { recursive: true });
   const url = `${options.insecure ? 'http' : 'https'}://127.0.0.1:${options.port}`;
   const credentials = options.insecure ? undefined : labCredentials(options.dataDir, url);
-  const transport = credentials ? tlsTransport(credentials.adminTls) : httpTransport;
   const kubeconfig = join(options.dataDir, 'kubeconfig');
   if (!credentials) writeFileSync(kubeconfig, kubeconfigFor(url));
-  // Each component's identity: its own kubeconfig on a secure lab, the bare URL on an insecure one.
-  const controllersArgs = credentials ? ['--kubeconfig', credentials.controllersKubeconfig()] : ['--server', url];
-  const kubeletServerArgs = (node: string) => (credentials ? ['--kubeconfig', credentials.kubeletKubeconfig(node)] : ['--server', url]);
   const tokenArgs = options.tokenAuthFile ? ['--token-auth-file', options.tokenAuthFile] : [];
-  const apiserverArgs = credentials ? [...credentials.apiserverArgs, ...tokenArgs] : ['--insecure'];
+  const apiserverArgs = credentials ? [...credentials.apiserverArgs(), ...tokenArgs] : ['--insecure'];
+  const nodes = labNodes(options.nodes);
   const logs = logStream(options.output, options.colour);
   const env = { ...process.env, LOG_LEVEL: options.logLevel };
   const running: LabProcess[] = [];
@@ -96,13 +93,18 @@ export async function up(options: UpOptions): Promise<number> {
     say(`${resumed ? 'resuming the cluster' : 'starting a new cluster'} in ${options.dataDir}`);
     const apiserver = startProcess('apiserver', dist('apiserver/main.js'), ['--port', String(options.port), '--data-dir', storeDir, ...apiserverArgs], logs, env);
     running.push(apiserver);
+    // The other identities are issued while the API server starts (a key pair takes a few hundred ms):
+    // each component's own kubeconfig on a secure lab, the bare URL on an insecure one.
+    credentials?.adminKubeconfig();
+    const transport = credentials ? tlsTransport(credentials.adminTls()) : httpTransport;
+    const controllersArgs = credentials ? ['--kubeconfig', credentials.controllersKubeconfig()] : ['--server', url];
+    const kubeletServerArgs = new Map(nodes.map((node) => [node.name, credentials ? ['--kubeconfig', credentials.kubeletKubeconfig(node.name)] : ['--server', url]]));
     await waitUntil('the API server', 15_000, async () => (await transport(`${url}/readyz`, { method: 'GET', headers: {} })).ok, apiserver.exited);
     say(`API server ready at ${url} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     await ensureLabStorageClass(url, options.defaultStorageClass ?? false, transport);
     const grace = `${LAB_NODE_MONITOR_GRACE_SECONDS}s`;
     running.push(startProcess('controllers', dist('controllers/main.js'), [...controllersArgs, '--node-monitor-grace-period', grace], logs, env));
-    const nodes = labNodes(options.nodes);
-    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), [...kubeletServerArgs(node.name), ...kubeletArgs(node)], logs, env));
+    for (const node of nodes) running.push(startProcess(node.name, dist('kubelet-sim/main.js'), [...kubeletServerArgs.get(node.name)!, ...kubeletArgs(node)], logs, env));
     const names = new Set(nodes.map((n) => n.name));
     let shown = -1;
     const anyExit = Promise.race(running.map((p) => p.exited));
