@@ -3,10 +3,14 @@ import type { Logger } from 'pino';
 import { openEtcdStore, openStore, type Clock, type Store } from '../store/index.js';
 import { buildApp, type ApiServerOptions } from './server.js';
 
-export { buildApp, MAX_BODY_BYTES, type ApiServerOptions } from './server.js';
+export { buildApp, MAX_BODY_BYTES, type ApiServerOptions, type KubeletClientTls, type ServingTls } from './server.js';
+export { x509Authenticator } from './authn-x509.js';
+export { parseTokenFile, readTokenFile, tokenAuthenticator, TokenFileError } from './authn-token-file.js';
+export { unionAuthenticator } from './authn-union.js';
+export { ANONYMOUS, isPublicPath, labAdminAuthenticator, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
 
 export interface RunningApiServer {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>, https:// with `tls` */
   readonly url: string;
   readonly port: number;
   close(): Promise<void>;
@@ -23,6 +27,8 @@ export async function startApiServer(options: {
   authenticator?: ApiServerOptions['authenticator'];
   authorizer?: ApiServerOptions['authorizer'];
   limits?: ApiServerOptions['limits'];
+  tls?: ApiServerOptions['tls'];
+  kubeletClient?: ApiServerOptions['kubeletClient'];
 }): Promise<RunningApiServer> {
   const built = await buildApp(options);
   const { app } = built;
@@ -38,7 +44,7 @@ export async function startApiServer(options: {
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     close: () => {
       closing ??= (async () => {

@@ -1,22 +1,29 @@
 #!/usr/bin/env node
 // The apiserver process: parses its flags, opens the store, seeds the
-// namespaces every cluster has, listens on loopback, and shuts down cleanly
-// on SIGINT or SIGTERM. Everything else lives in the modules it calls.
-import { mkdirSync } from 'node:fs';
+// namespaces every cluster has, listens (HTTPS with client certificates and
+// tokens, or plain HTTP for anyone with --insecure on loopback only), and
+// shuts down cleanly on SIGINT or SIGTERM. Everything else lives in the
+// modules it calls.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { openApiServerStore, startApiServer, type ApiServerStore } from './index.js';
+import { labAdminAuthenticator, openApiServerStore, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type ApiServerStore, type Authenticator, type KubeletClientTls, type ServingTls } from './index.js';
 import { limitDefaults } from './limits.js';
 
-const usage = `Usage: apiserver [--port 6443] [--store level|memory|etcd] [--data-dir .kubelab/store]
+const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--store level|memory|etcd] [--data-dir .kubelab/store]
                  [--etcd-endpoints http://127.0.0.1:2379,...] [--etcd-prefix /cluster-a]
                  [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
+                 (--tls-cert-file FILE --tls-private-key-file FILE [--client-ca-file FILE] [--token-auth-file FILE]
+                  [--kubelet-client-certificate FILE --kubelet-client-key FILE [--kubelet-certificate-authority FILE]]
+                  | --insecure)
 
   --store level           LevelDB in --data-dir (the default)
   --store memory          nothing on disk
   --store etcd            a real etcd cluster, shared by every apiserver given the same
-                          --etcd-endpoints (its members' client URLs) and --etcd-prefix`;
+                          --etcd-endpoints (its members' client URLs) and --etcd-prefix
+  --insecure              plain HTTP, every request the lab's admin: only on a loopback --host`;
 
 /** The store the flags ask for; an Error naming the flag when they do not make sense. */
 function storeChoice(values: { store: string; 'data-dir': string; 'etcd-endpoints'?: string; 'etcd-prefix'?: string }): ApiServerStore {
@@ -37,6 +44,47 @@ function storeChoice(values: { store: string; 'data-dir': string; 'etcd-endpoint
   return { backend: 'etcd', etcdEndpoints: endpoints, etcdPrefix: values['etcd-prefix'] };
 }
 
+interface SecurityFlags {
+  readonly host: string;
+  readonly insecure: boolean;
+  readonly 'tls-cert-file'?: string;
+  readonly 'tls-private-key-file'?: string;
+  readonly 'client-ca-file'?: string;
+  readonly 'token-auth-file'?: string;
+  readonly 'kubelet-client-certificate'?: string;
+  readonly 'kubelet-client-key'?: string;
+  readonly 'kubelet-certificate-authority'?: string;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only places plain HTTP without authentication may listen. */
+function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1' || host === '0:0:0:0:0:0:0:1';
+}
+
+/** What the flags ask for: TLS and who may authenticate how, or --insecure's open loopback server. */
+function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Authenticator; kubeletClient?: KubeletClientTls } {
+  const certFile = flags['tls-cert-file'];
+  const keyFile = flags['tls-private-key-file'];
+  if (flags.insecure) {
+    if (certFile || keyFile || flags['client-ca-file'] || flags['token-auth-file'] || flags['kubelet-client-certificate']) throw new Error('--insecure serves plain HTTP without authentication: it takes none of the TLS and authentication flags');
+    if (!isLoopbackHost(flags.host)) throw new Error(`--insecure is refused on --host ${flags.host}: plain HTTP without authentication listens only on loopback (127.0.0.1, ::1, localhost)`);
+    return { authenticator: labAdminAuthenticator };
+  }
+  if (!certFile || !keyFile) throw new Error(`give --tls-cert-file and --tls-private-key-file (HTTPS), or --insecure for plain HTTP on loopback\n${usage}`);
+  const clientCa = flags['client-ca-file'] ? readFileSync(flags['client-ca-file'], 'utf8') : undefined;
+  const authenticators: Authenticator[] = [];
+  if (clientCa) authenticators.push(x509Authenticator);
+  if (flags['token-auth-file']) authenticators.push(tokenAuthenticator(readTokenFile(flags['token-auth-file'])));
+  const kubeletCert = flags['kubelet-client-certificate'];
+  const kubeletKey = flags['kubelet-client-key'];
+  if (!kubeletCert !== !kubeletKey) throw new Error('give both --kubelet-client-certificate and --kubelet-client-key, or neither');
+  const kubeletCa = flags['kubelet-certificate-authority'];
+  const kubeletClient = kubeletCert && kubeletKey ? { cert: readFileSync(kubeletCert, 'utf8'), key: readFileSync(kubeletKey, 'utf8'), ca: kubeletCa ? readFileSync(kubeletCa, 'utf8') : undefined } : undefined;
+  return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), clientCa }, authenticator: unionAuthenticator(...authenticators), kubeletClient };
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -49,6 +97,14 @@ async function main(argv: string[]): Promise<void> {
       'etcd-prefix': { type: 'string' },
       'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
       'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
+      'tls-cert-file': { type: 'string' },
+      'tls-private-key-file': { type: 'string' },
+      'client-ca-file': { type: 'string' },
+      'token-auth-file': { type: 'string' },
+      'kubelet-client-certificate': { type: 'string' },
+      'kubelet-client-key': { type: 'string' },
+      'kubelet-certificate-authority': { type: 'string' },
+      insecure: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,17 +121,18 @@ async function main(argv: string[]): Promise<void> {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a whole number of 1 or more, not ${values[flag]}`);
     return n;
   };
+  const security = securityOf(values);
   const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
   if (choice.backend === 'level') mkdirSync(choice.dataDir, { recursive: true });
   const store = await openApiServerStore(choice, log);
   let server;
   try {
-    server = await startApiServer({ store, port, host: values.host, logger: log, limits });
+    server = await startApiServer({ store, port, host: values.host, logger: log, limits, ...security });
   } catch (error) {
     await store.close();
     throw error;
   }
-  log.info({ url: server.url, ...choice }, 'apiserver listening');
+  log.info({ url: server.url, insecure: values.insecure, ...choice }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -6,6 +6,10 @@
 // to the kubelet's /exec. The kubelet is found at 127.0.0.1 and the port in
 // its Node's status.daemonEndpoints.kubeletEndpoint.Port: kubelet-sim
 // processes run on the apiserver's machine (docs/nodes.md "exec and logs").
+// With a kubelet client certificate (--kubelet-client-certificate) the
+// kubelet is reached over HTTPS and WSS, as upstream always does.
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import WebSocket from 'ws';
@@ -52,8 +56,31 @@ function queryString(query: Query, names: readonly string[]): string {
   return params.toString();
 }
 
+/** The client certificate and the CA of the API server's connections to kubelets. */
+export interface KubeletConnection {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca?: string;
+}
+
 export class PodStreams {
-  constructor(private readonly registry: Registry) {}
+  private readonly scheme: 'http' | 'https';
+  private readonly tlsOptions: object;
+
+  constructor(
+    private readonly registry: Registry,
+    kubeletClient?: KubeletConnection,
+  ) {
+    this.scheme = kubeletClient ? 'https' : 'http';
+    this.tlsOptions = kubeletClient ? { cert: kubeletClient.cert, key: kubeletClient.key, ...(kubeletClient.ca ? { ca: kubeletClient.ca } : { rejectUnauthorized: false }) } : {};
+  }
+
+  private get(url: string, signal: AbortSignal): Promise<IncomingMessage> {
+    return new Promise((resolve, reject) => {
+      const request = (this.scheme === 'https' ? https : http).get(url, { ...this.tlsOptions, signal }, resolve);
+      request.on('error', reject);
+    });
+  }
 
   private async pod(info: RequestInfo): Promise<Pod> {
     return (await this.registry.of(info.resource).get(info.namespace, info.name!)) as Pod;
@@ -81,19 +108,20 @@ export class PodStreams {
     const container = containerOf(pod, single(query.container));
     const path = await this.kubeletPath(pod, 'containerLogs', container);
     if (!path) return Readable.from([]);
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      response = await fetch(`http://${path}?${queryString(query, LOG_PARAMETERS)}`, { signal: closed });
+      response = await this.get(`${this.scheme}://${path}?${queryString(query, LOG_PARAMETERS)}`, closed);
     } catch (error) {
-      throw internalError(`Get "http://${path}": ${error instanceof Error ? error.message : String(error)}`);
+      throw internalError(`Get "${this.scheme}://${path}": ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (response.status < 200 || response.status > 206) {
-      const text = (await response.text()).slice(0, MAX_ERROR_BYTES);
-      if (response.status === 400) throw badRequest(text);
-      if (response.status === 500) throw internalError(text);
-      throw new ApiError(response.status, response.status === 404 ? 'NotFound' : 'InternalError', text);
+    const status = response.statusCode ?? 500;
+    if (status < 200 || status > 206) {
+      const text = (await textOf(response)).slice(0, MAX_ERROR_BYTES);
+      if (status === 400) throw badRequest(text);
+      if (status === 500) throw internalError(text);
+      throw new ApiError(status, status === 404 ? 'NotFound' : 'InternalError', text);
     }
-    return response.body ? Readable.fromWeb(response.body) : Readable.from([]);
+    return response;
   }
 
   /** The exec WebSocket: relayed to the kubelet with the subprotocol kubectl and the API server agreed on. */
@@ -108,7 +136,7 @@ export class PodStreams {
     } catch (error) {
       return failExec(client, toApiError(error).message);
     }
-    const kubelet = new WebSocket(`ws://${path}?${queryString(query, EXEC_PARAMETERS)}`, client.protocol ? [client.protocol] : []);
+    const kubelet = new WebSocket(`${this.scheme === 'https' ? 'wss' : 'ws'}://${path}?${queryString(query, EXEC_PARAMETERS)}`, client.protocol ? [client.protocol] : [], this.tlsOptions);
     const pending: WebSocket.RawData[] = [];
     client.on('message', (data) => (kubelet.readyState === WebSocket.OPEN ? kubelet.send(data) : pending.push(data)));
     client.on('close', () => kubelet.close());
@@ -126,6 +154,13 @@ export class PodStreams {
     });
     kubelet.on('error', (error) => failExec(client, `error dialing backend: ${error.message}`));
   }
+}
+
+async function textOf(response: IncomingMessage): Promise<string> {
+  let text = '';
+  response.setEncoding('utf8');
+  for await (const chunk of response) text += chunk as string;
+  return text;
 }
 
 function failExec(client: WebSocket, message: string): void {

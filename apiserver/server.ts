@@ -41,6 +41,36 @@ export interface ApiServerOptions {
   readonly authorizer?: Authorizer;
   /** Bounds on requests in flight, watches per client and list pages (limits.ts). */
   readonly limits?: Partial<RequestLimits>;
+  /** Serve HTTPS with this certificate; plain HTTP without it. */
+  readonly tls?: ServingTls;
+  /** Reach kubelets (logs, exec) over HTTPS with this client certificate; plain HTTP without it. */
+  readonly kubeletClient?: KubeletClientTls;
+}
+
+/** --kubelet-client-certificate, --kubelet-client-key and --kubelet-certificate-authority (PEM texts). */
+export interface KubeletClientTls {
+  readonly cert: string;
+  readonly key: string;
+  /** as upstream: without it the kubelet's serving certificate is not verified. */
+  readonly ca?: string;
+}
+
+/** The PEM texts of --tls-cert-file, --tls-private-key-file and --client-ca-file. */
+export interface ServingTls {
+  readonly cert: string;
+  readonly key: string;
+  /** Client certificates are asked for and verified against this CA (x509Authenticator reads the outcome). */
+  readonly clientCa?: string;
+}
+
+/**
+ * node:https options for `tls`: a client certificate is asked for, never
+ * demanded, so that an anonymous client still reaches /healthz and gets a
+ * 401 Status elsewhere rather than a failed handshake (as upstream's
+ * tls.RequestClientCert).
+ */
+function httpsOptions(tls: ServingTls): object {
+  return { cert: tls.cert, key: tls.key, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false } : {}) };
 }
 
 export interface ApiApp {
@@ -75,7 +105,9 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
 
   // Typed as Fastify's logger, so the app is a plain FastifyInstance for its plugins.
   const httpLog: FastifyBaseLogger = logger.child({ component: 'apiserver' });
+  // Fastify types an https app apart from an http one; the plugins see one FastifyInstance either way.
   const app = Fastify({
+    ...(options.tls ? { https: httpsOptions(options.tls) } : {}),
     loggerInstance: httpLog,
     // One line per request comes from the onResponse hook below instead.
     logController: new LogController({ disableRequestLogging: true }),
@@ -86,7 +118,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   // exec's subprotocols (v5.channel.k8s.io, v4) when offered; any other WebSocket gets the first it offers, as ws does by default.
   const handleProtocols = (offered: Set<string>) => chooseRemoteCommandProtocol(offered) ?? offered.values().next().value ?? false;
   await app.register(fastifyWebsocket, { options: { maxPayload: MAX_BODY_BYTES, handleProtocols } });
-  const podStreams = new PodStreams(registry);
+  const podStreams = new PodStreams(registry, options.kubeletClient);
 
   // Bodies are decoded by the handlers, which know what each verb takes.
   app.removeAllContentTypeParsers();

@@ -15,7 +15,7 @@ export interface ApiServerProcess {
 /** Resolves once /readyz answers; extra `nodeArgs` go to node itself (e.g. `--cpu-prof`). */
 export async function startApiServer(dataDir: string, nodeArgs: readonly string[] = []): Promise<ApiServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, mainPath, '--port', String(port), '--data-dir', dataDir, '--store', 'level'], {
+  const child = spawn(process.execPath, [...nodeArgs, mainPath, '--port', String(port), '--data-dir', dataDir, '--store', 'level', '--insecure'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'warn' },
   });

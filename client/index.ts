@@ -19,6 +19,7 @@ export {
   KubeClient,
   ResourceClient,
   clientDefaults,
+  type ClientCredentials,
   type KubeClientOptions,
   type KubeList,
   type KubeObject,
@@ -36,4 +37,5 @@ export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';
 export { LeaderElector, leaderElectionDefaults, microTime, type LeaderCallbacks, type LeaderElectionOptions } from './leader-election.js';
 export { EventRecorder, eventRecorderDefaults, referenceTo, type EventRecorderOptions, type EventType } from './events.js';
 export { stopOnSignals } from './shutdown.js';
-export { httpTransport, type Transport, type TransportInit, type TransportResponse } from './transport.js';
+export { httpTransport, tlsTransport, type ClientTls, type Transport, type TransportInit, type TransportResponse } from './transport.js';
+export { loadKubeconfig, resolveKubeconfig, type KubeconfigFile, type KubeconfigSources, type ResolvedKubeconfig } from './kubeconfig.js';

@@ -7,7 +7,7 @@ import type { DeleteOptions, ListMeta, ObjectMeta } from 'kubernetes-types/meta/
 import pino, { type Logger } from 'pino';
 import type { ResourceType, Status } from '../proto/index.js';
 import { apiErrorFromResponse, ServerUnreachableError } from './errors.js';
-import { httpTransport, type Transport, type TransportResponse } from './transport.js';
+import { httpTransport, tlsTransport, type ClientTls, type Transport, type TransportResponse } from './transport.js';
 import type { TypedResource } from './kinds.js';
 import { resourcePath, type ObjectPath } from './paths.js';
 
@@ -25,11 +25,17 @@ export interface KubeList<T extends KubeObject> {
   items: T[];
 }
 
-export interface KubeClientOptions {
+/** Who a client is to the API server: a client certificate (and the CA it trusts), or a bearer token, as a kubeconfig's user. */
+export interface ClientCredentials {
+  readonly tls?: ClientTls;
+  readonly bearerToken?: string;
+}
+
+export interface KubeClientOptions extends ClientCredentials {
   /** One API server's URL, or several: a request goes to the next when one cannot be reached. */
   readonly server: string | readonly string[];
   readonly userAgent?: string;
-  /** How requests are sent: node:http with keep-alive by default (client/transport.ts); `fetch` fits too. */
+  /** How requests are sent: node:http with keep-alive by default (client/transport.ts, with `tls` when given); `fetch` fits too. */
   readonly fetch?: Transport;
   readonly logger?: Logger;
   /** How long one request may take before the next server is tried. */
@@ -78,12 +84,17 @@ export class KubeClient {
   private current = 0;
   private readonly fetch: Transport;
   private readonly userAgent: string;
+  private readonly bearerToken?: string;
+  /** The TLS options of every connection, the watch's WebSockets too. */
+  readonly tls?: ClientTls;
   private readonly requestTimeoutMs: number;
 
   constructor(options: KubeClientOptions) {
     this.servers = (typeof options.server === 'string' ? [options.server] : [...options.server]).map((s) => s.replace(/\/+$/, ''));
     if (this.servers.length === 0) throw new TypeError('KubeClient: at least one server URL is needed');
-    this.fetch = options.fetch ?? httpTransport;
+    this.tls = options.tls;
+    this.bearerToken = options.bearerToken;
+    this.fetch = options.fetch ?? (options.tls ? tlsTransport(options.tls) : httpTransport);
     this.log = options.logger ?? pino({ level: 'silent' });
     this.userAgent = options.userAgent ?? clientDefaults.userAgent;
     this.requestTimeoutMs = options.requestTimeoutMs ?? clientDefaults.requestTimeoutMs;
@@ -95,7 +106,7 @@ export class KubeClient {
   }
 
   get headers(): Readonly<Record<string, string>> {
-    return { 'User-Agent': this.userAgent };
+    return { 'User-Agent': this.userAgent, ...(this.bearerToken ? { Authorization: `Bearer ${this.bearerToken}` } : {}) };
   }
 
   /** Moves on from `failed` to the next server (a watch that could not connect calls this). */

@@ -24,11 +24,27 @@ export interface TransportResponse {
 
 export type Transport = (url: string, init: TransportInit) => Promise<TransportResponse>;
 
+/** What an https client trusts and shows, as a kubeconfig's certificate-authority-data, client-certificate-data and client-key-data (PEM). */
+export interface ClientTls {
+  /** The CA the server's certificate must chain to; the system's CAs when absent. */
+  readonly ca?: string;
+  readonly cert?: string;
+  readonly key?: string;
+}
+
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
 /** node:http (or https) with a keep-alive agent per scheme, shared by every client of the process. */
-export const httpTransport: Transport = (url, init) =>
-  new Promise((resolve, reject) => {
+export const httpTransport: Transport = (url, init) => send(url, init, agents);
+
+/** As httpTransport, with an https agent of its own that trusts `tls.ca` and presents the client certificate. */
+export function tlsTransport(tls: ClientTls): Transport {
+  const own = { 'http:': agents['http:'], 'https:': new https.Agent({ keepAlive: true, ...tls }) };
+  return (url, init) => send(url, init, own);
+}
+
+function send(url: string, init: TransportInit, agents: { 'http:': http.Agent; 'https:': https.Agent }): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
     const target = new URL(url);
     const module = target.protocol === 'https:' ? https : http;
     const agent = target.protocol === 'https:' ? agents['https:'] : agents['http:'];
@@ -47,3 +63,4 @@ export const httpTransport: Transport = (url, init) =>
     request.on('error', reject);
     request.end(init.body);
   });
+}

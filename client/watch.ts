@@ -139,7 +139,7 @@ export class ResourceWatch<T extends KubeObject> implements AsyncIterable<WatchE
   private connect(): void {
     if (this.stopped) return;
     const server = this.client.server;
-    const socket = new WebSocket(this.url(), { headers: this.client.headers });
+    const socket = new WebSocket(this.url(), { headers: this.client.headers, ...this.client.tls });
     this.socket = socket;
     this.connections++;
     let delivered = false;

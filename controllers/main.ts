@@ -5,12 +5,12 @@
 // SIGTERM, releasing the Lease. Everything else lives in start.ts.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { stopOnSignals } from '../client/index.js';
+import { loadKubeconfig, stopOnSignals } from '../client/index.js';
 import { parseDuration } from './duration.js';
 import { knownControllers } from './registry.js';
 import { startControllers } from './start.js';
 
-const usage = `Usage: controllers --server URL[,URL2] [--controllers ${knownControllers.join(',')}]
+const usage = `Usage: controllers (--server URL[,URL2] | --kubeconfig FILE) [--controllers ${knownControllers.join(',')}]
   [--leader-elect] [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]
   [--node-monitor-grace-period 20s] [--node-startup-grace-period 1m]`;
 
@@ -19,6 +19,7 @@ function main(argv: string[]): void {
     args: argv,
     options: {
       server: { type: 'string' },
+      kubeconfig: { type: 'string' },
       controllers: { type: 'string' },
       'leader-elect': { type: 'boolean', default: false },
       'leader-elect-lease-duration': { type: 'string' },
@@ -33,14 +34,19 @@ function main(argv: string[]): void {
     process.stdout.write(usage + '\n');
     return;
   }
-  if (!values.server) throw new Error(`--server is required\n${usage}`);
+  // as upstream's --kubeconfig: the server and the credentials; --server, when given too, overrides the server.
+  const kubeconfig = values.kubeconfig ? loadKubeconfig({ path: values.kubeconfig }) : undefined;
+  const server = values.server ?? kubeconfig?.server;
+  if (!server) throw new Error(`--server or --kubeconfig is required\n${usage}`);
+  const credentials = kubeconfig ? { tls: kubeconfig.tls, bearerToken: kubeconfig.bearerToken } : undefined;
   const duration = (flag: keyof typeof values) => {
     const value = values[flag];
     return typeof value === 'string' ? parseDuration(value) : undefined;
   };
   const log = pino({ name: 'controllers', level: process.env.LOG_LEVEL ?? 'info' });
   const running = startControllers({
-    server: values.server.split(',').map((s) => s.trim()).filter(Boolean),
+    server: server.split(',').map((s) => s.trim()).filter(Boolean),
+    credentials,
     controllers: values.controllers?.split(',').map((s) => s.trim()).filter(Boolean),
     logger: log,
     leaderElect: values['leader-elect'],

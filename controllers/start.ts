@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import pino, { type Logger } from 'pino';
-import { EventRecorder, KubeClient, LeaderElector, leaderElectionDefaults, systemClock, type Clock } from '../client/index.js';
+import { EventRecorder, KubeClient, LeaderElector, leaderElectionDefaults, systemClock, type ClientCredentials, type Clock } from '../client/index.js';
 import { controllerDescriptors, resolveControllerNames, type ControllerOptions } from './registry.js';
 import { runController, type ControllerDeps } from './runtime/controller.js';
 import { SharedInformerFactory } from './runtime/informer-factory.js';
@@ -26,6 +26,8 @@ export interface LeaderElectionSettings {
 export interface StartControllersOptions {
   /** One API server URL or several (failed over in turn). */
   readonly server: string | readonly string[];
+  /** Who the controllers are to the API server (system:kube-controller-manager's certificate on a secure lab). */
+  readonly credentials?: ClientCredentials;
   /** Names (short or upstream); default all. */
   readonly controllers?: readonly string[];
   readonly clock?: Clock;
@@ -55,7 +57,7 @@ export function startControllers(options: StartControllersOptions): RunningContr
   const names = resolveControllerNames(options.controllers);
   const clock = options.clock ?? systemClock;
   const log = options.logger ?? pino({ level: 'silent' });
-  const client = new KubeClient({ server: options.server, logger: log, userAgent: 'kubelab-controllers/0.1.0' });
+  const client = new KubeClient({ ...options.credentials, server: options.server, logger: log, userAgent: 'kubelab-controllers/0.1.0' });
   const identity = options.leaderElection?.identity ?? `${hostname()}_${randomUUID()}`;
   const controllerOptions: ControllerOptions = {
     ...options.options,

@@ -5,7 +5,12 @@
 // shares it: the pod's namespace and name find the pod, and it must be bound
 // to one of this process's nodes. Its port is what each Node reports in
 // status.daemonEndpoints.kubeletEndpoint.Port; the API server proxies to it.
+// With `tls` it serves HTTPS and answers only clients whose certificate the
+// cluster's CA signed (the API server's kube-apiserver-kubelet-client), as a
+// kubelet with --client-ca-file and anonymous auth off; others get 401.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { Logger } from 'pino';
@@ -24,6 +29,8 @@ export interface KubeletServerDeps {
   readonly logs: ContainerLogs;
   readonly now: () => number;
   readonly log: Logger;
+  /** Serve HTTPS with this certificate, asking clients for one that `ca` signed. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly ca: string };
 }
 
 class KubeletRequestError extends Error {
@@ -47,7 +54,9 @@ export class KubeletServer {
   private readonly closers = new Set<() => void>();
 
   constructor(private readonly deps: KubeletServerDeps) {
-    this.server = createServer((request, response) => this.serveHttp(request, response));
+    const serve = (request: IncomingMessage, response: ServerResponse) => this.serveHttp(request, response);
+    const tls = deps.tls;
+    this.server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false }, serve) : createServer(serve);
     this.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.serveUpgrade(request, socket, head));
   }
 
@@ -69,6 +78,13 @@ export class KubeletServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** On HTTPS, a client certificate the CA signed; upstream's kubelet answers `Unauthorized` otherwise. */
+  private authenticate(request: IncomingMessage): void {
+    if (!this.deps.tls) return;
+    const socket = request.socket;
+    if (!(socket instanceof TLSSocket) || !socket.authorized) throw new KubeletRequestError(401, 'Unauthorized');
+  }
+
   /** /<verb>/<namespace>/<pod>/<container>: the pod (bound here) and its container. */
   private target(request: IncomingMessage, verb: string): Target {
     const url = new URL(request.url ?? '/', 'http://kubelet');
@@ -84,6 +100,7 @@ export class KubeletServer {
 
   private serveHttp(request: IncomingMessage, response: ServerResponse): void {
     try {
+      this.authenticate(request);
       if (request.method !== 'GET') throw new KubeletRequestError(405, 'method not allowed');
       this.serveLogs(this.target(request, 'containerLogs'), request, response);
     } catch (error) {
@@ -132,6 +149,7 @@ export class KubeletServer {
   private serveUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     let target: Target;
     try {
+      this.authenticate(request);
       target = this.target(request, 'exec');
       const status = (target.pod.status?.containerStatuses ?? []).find((s) => s.name === target.container.name);
       // as containerd answers an exec into a container that is not running.

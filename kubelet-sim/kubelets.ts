@@ -4,7 +4,7 @@
 // thousands of nodes: one watch each would be thousands of sockets).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import pino, { type Logger } from 'pino';
-import { EventRecorder, Informer, KubeClient, kinds, systemClock, type Clock } from '../client/index.js';
+import { EventRecorder, httpTransport, Informer, KubeClient, kinds, systemClock, tlsTransport, type Clock } from '../client/index.js';
 import { ContainerLogs } from './container-logs.js';
 import { KubeletServer } from './kubelet-server.js';
 import { NodeAgent, type RegisteredNode } from './node-agent.js';
@@ -41,10 +41,12 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
   const log: Logger = options.logger ?? pino({ level: 'silent' });
   const maxInFlight = options.maxInFlight ?? kubeletDefaults.maxInFlight;
   const userAgent = 'kubelet/v1.32.2 (linux/amd64) kubelab-kubelet-sim';
-  const client = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(maxInFlight) });
+  const credentials = options.credentials ?? {};
+  const transport = credentials.tls ? tlsTransport(credentials.tls) : httpTransport;
+  const client = new KubeClient({ ...credentials, server: options.server, userAgent, logger: log, fetch: limitedFetch(maxInFlight, transport) });
   // Events go through a client of their own, with a smaller share of requests: thousands of
   // start-up events must not hold back the registrations and lease renewals queued behind them.
-  const eventClient = new KubeClient({ server: options.server, userAgent, logger: log, fetch: limitedFetch(Math.max(1, Math.floor(maxInFlight / 4))) });
+  const eventClient = new KubeClient({ ...credentials, server: options.server, userAgent, logger: log, fetch: limitedFetch(Math.max(1, Math.floor(maxInFlight / 4)), transport) });
   const names = new Set(options.nodes.map((n) => n.name));
   if (names.size !== options.nodes.length) throw new TypeError('startKubelets: node names must be unique');
 
@@ -67,6 +69,7 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
     logs,
     now: () => clock.now(),
     log: log.child({ component: 'kubelet-server' }),
+    tls: options.servingTls,
   });
   let kubeletPort = 0;
 

@@ -4,12 +4,12 @@
 // watches, leaving Nodes, Leases and pods in place, as a stopped kubelet does.
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { stopOnSignals } from '../client/index.js';
+import { loadKubeconfig, stopOnSignals } from '../client/index.js';
 import { startKubelets } from './kubelets.js';
 import { kubeletDefaults, type NodeTaint, type SimulatedNode } from './options.js';
 import { defaultPodStages, scaleStageDelays } from './stages.js';
 
-const usage = `Usage: kubelet-sim --server URL[,URL2] (--node-name NAME | --nodes N [--name-prefix sim-])
+const usage = `Usage: kubelet-sim (--server URL[,URL2] | --kubeconfig FILE) (--node-name NAME | --nodes N [--name-prefix sim-])
   [--node-labels k=v,k2=v2] [--register-with-taints key=value:Effect,...]
   [--lease-seconds 10] [--time-scale 1] [--seed 1] [--kubelet-port 0]
 Log level from LOG_LEVEL (info).`;
@@ -48,6 +48,7 @@ function main(argv: string[]): void {
     args: argv,
     options: {
       server: { type: 'string' },
+      kubeconfig: { type: 'string' },
       'node-name': { type: 'string' },
       nodes: { type: 'string' },
       'name-prefix': { type: 'string', default: 'sim-' },
@@ -64,7 +65,14 @@ function main(argv: string[]): void {
     process.stdout.write(usage + '\n');
     return;
   }
-  if (!values.server) throw new Error(`--server is required\n${usage}`);
+  // as upstream's --kubeconfig: the server and the credentials; --server, when given too, overrides the server.
+  const kubeconfig = values.kubeconfig ? loadKubeconfig({ path: values.kubeconfig }) : undefined;
+  const server = values.server ?? kubeconfig?.server;
+  if (!server) throw new Error(`--server or --kubeconfig is required\n${usage}`);
+  const credentials = kubeconfig ? { tls: kubeconfig.tls, bearerToken: kubeconfig.bearerToken } : undefined;
+  // A client certificate from the cluster's CA is also the kubelet endpoint's serving certificate (pki.ts).
+  const tls = kubeconfig?.tls;
+  const servingTls = tls?.cert && tls.key && tls.ca ? { cert: tls.cert, key: tls.key, ca: tls.ca } : undefined;
   if (!values['node-name'] === !values.nodes) throw new Error(`give either --node-name or --nodes\n${usage}`);
   const labels = parseLabels(values['node-labels']);
   const taints = parseTaints(values['register-with-taints']);
@@ -77,7 +85,9 @@ function main(argv: string[]): void {
   const log = pino({ name: 'kubelet-sim', level: process.env.LOG_LEVEL ?? 'info' });
   const started = Date.now();
   const kubelets = startKubelets({
-    server: values.server.split(',').filter(Boolean),
+    server: server.split(',').filter(Boolean),
+    credentials,
+    servingTls,
     nodes,
     logger: log,
     leaseRenewMs: positiveNumber('lease-seconds', values['lease-seconds']) * 1000,

@@ -1,7 +1,7 @@
 // The simulated kubelet's options, typed, with their defaults in one place
 // (STYLE.md 16). Durations are in milliseconds unless the name says seconds.
 import type { Logger } from 'pino';
-import type { Clock } from '../client/index.js';
+import type { ClientCredentials, Clock } from '../client/index.js';
 import type { PodStage } from './stages.js';
 
 /** A taint given at registration, as the kubelet's --register-with-taints. */
@@ -28,6 +28,8 @@ export interface BackOffOptions {
 export interface KubeletOptions {
   /** One API server URL or several (the client fails over). */
   readonly server: string | readonly string[];
+  /** Who the kubelets are to the API server (system:node:<name>'s certificate on a secure lab). */
+  readonly credentials?: ClientCredentials;
   readonly nodes: readonly SimulatedNode[];
   readonly clock?: Clock;
   /** A random source in [0, 1); seeded by `seed` when not given. */
@@ -48,6 +50,11 @@ export interface KubeletOptions {
   readonly maxInFlight?: number;
   /** The port of the kubelet server on 127.0.0.1 (logs and exec), shared by every node of the process; 0: any free port. */
   readonly kubeletPort?: number;
+  /**
+   * Serve the kubelet endpoint over HTTPS with this certificate (the node's),
+   * answering only clients `ca` signed; plain HTTP without it.
+   */
+  readonly servingTls?: { readonly cert: string; readonly key: string; readonly ca: string };
   /** Record the Node events of a kubelet start (Starting, NodeHasSufficientMemory, NodeReady...). */
   readonly nodeEvents?: boolean;
 }

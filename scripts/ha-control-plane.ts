@@ -109,7 +109,7 @@ export async function startHaControlPlane(options: HaControlPlaneOptions): Promi
     for (let i = 0; i < options.apiservers; i++) {
       const port = options.apiserverPorts?.[i] ?? (await freePort());
       const name = `apiserver-${i + 1}`;
-      const args = ['--port', String(port), '--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(',')];
+      const args = ['--port', String(port), '--insecure', '--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(',')];
       apiservers.push({ ...startProcess(name, dist('apiserver/main.js'), args, options.logs, options.env), url: `http://127.0.0.1:${port}` });
     }
     await Promise.all(apiservers.map((a) => waitFor(`${a.name} ready`, timeoutMs, async () => isRunning(a) && (await fetch(`${a.url}/readyz`)).ok)));

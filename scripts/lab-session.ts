@@ -3,6 +3,7 @@
 // then running until Ctrl-C (or until a process the cluster cannot lose
 // exits), and stopping the processes in the reverse of their start.
 import { performance } from 'node:perf_hooks';
+import { httpTransport, type Transport } from '../client/index.js';
 import { stopProcess, type LabProcess } from './processes.js';
 
 export async function waitUntil(what: string, deadlineMs: number, check: () => Promise<boolean>, exited: Promise<unknown>): Promise<void> {
@@ -21,10 +22,10 @@ interface NodeList {
   items: { metadata?: { name?: string }; status?: { conditions?: { type: string; status: string }[] } }[];
 }
 
-async function readyNodes(url: string, names: ReadonlySet<string>): Promise<number> {
-  const answer = await fetch(`${url}/api/v1/nodes`);
+async function readyNodes(url: string, names: ReadonlySet<string>, transport: Transport): Promise<number> {
+  const answer = await transport(`${url}/api/v1/nodes`, { method: 'GET', headers: { Accept: 'application/json' } });
   if (!answer.ok) return 0;
-  const list = (await answer.json()) as NodeList;
+  const list = JSON.parse(await answer.text()) as NodeList;
   return list.items.filter((n) => names.has(n.metadata?.name ?? '') && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
 }
 
@@ -63,14 +64,14 @@ export class LabSession {
   }
 
   /** Resolves once every named node is Ready at `url`, printing the count as it grows. */
-  async waitForNodes(url: string, names: ReadonlySet<string>): Promise<void> {
+  async waitForNodes(url: string, names: ReadonlySet<string>, transport: Transport = httpTransport): Promise<void> {
     let shown = -1;
     const anyExit = Promise.race(this.running.map((p) => p.exited));
     await waitUntil(
       'the nodes',
       30_000,
       async () => {
-        const ready = await readyNodes(url, names);
+        const ready = await readyNodes(url, names, transport);
         if (ready !== shown) this.say(`nodes Ready: ${ready}/${names.size}`);
         shown = ready;
         return ready === names.size;

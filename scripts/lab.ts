@@ -2,6 +2,7 @@
 // control-plane role and taint and the others workers, and the node monitor
 // grace period, shorter than upstream's 50 s so a stopped kubelet shows
 // NotReady within half a minute (S4).
+import { httpTransport, type Transport } from '../client/index.js';
 import type { SimulatedNode } from '../kubelet-sim/index.js';
 
 export const LAB_NODE_MONITOR_GRACE_SECONDS = 20;
@@ -46,8 +47,8 @@ export function labStorageClass(isDefault: boolean): object {
 }
 
 /** Creates the lab's StorageClass through the API at `url`; one that exists (a resumed cluster) is left as it is. */
-export async function ensureLabStorageClass(url: string, isDefault: boolean): Promise<void> {
-  const answer = await fetch(`${url}/apis/storage.k8s.io/v1/storageclasses`, {
+export async function ensureLabStorageClass(url: string, isDefault: boolean, transport: Transport = httpTransport): Promise<void> {
+  const answer = await transport(`${url}/apis/storage.k8s.io/v1/storageclasses`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(labStorageClass(isDefault)),

@@ -3,6 +3,9 @@
 // loopback port, the controllers, and N simulated nodes, ready in a fraction
 // of a second. Many can run side by side in one process: each has its own
 // store, port, kubeconfig file and timers, and stop() leaves nothing behind.
+// Plain HTTP and every request the lab's admin, unless `secure: true`: then
+// HTTPS, the lab's PKI in the cluster's folder, and a client certificate
+// for each part, as `kubelab up`.
 //
 //   import { startCluster } from 'kubelab';
 //   const cluster = await startCluster({ nodes: 3 });
@@ -12,12 +15,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { startApiServer } from '../apiserver/index.js';
-import { KubeClient, kinds } from '../client/index.js';
+import { startApiServer, unionAuthenticator, x509Authenticator } from '../apiserver/index.js';
+import { httpTransport, KubeClient, kinds, tlsTransport } from '../client/index.js';
 import { startControllers } from '../controllers/index.js';
 import { startKubelets, type KubeletOptions, type RunningKubelets, type SimulatedNode } from '../kubelet-sim/index.js';
 import { openStore } from '../store/index.js';
 import { kubeconfigFor } from './kubeconfig.js';
+import { labCredentials, type LabCredentials } from './lab-credentials.js';
+import { ensureLabPki } from './pki.js';
 import { ensureLabStorageClass, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 
 export interface ClusterOptions {
@@ -30,11 +35,15 @@ export interface ClusterOptions {
   readonly kubelet?: Omit<KubeletOptions, 'server' | 'nodes' | 'logger'>;
   /** Make the lab's StorageClass `standard` the default class (`kubelab up --default-storage-class`). */
   readonly defaultStorageClass?: boolean;
+  /** HTTPS with client certificates (the admin's in the kubeconfig and `client`), as `kubelab up`; default plain HTTP. */
+  readonly secure?: boolean;
 }
 
 export interface Cluster {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port>, https:// when secure */
   readonly url: string;
+  /** A secure cluster's certificates and kubeconfigs (in a temporary folder removed by stop()). */
+  readonly credentials?: LabCredentials;
   /** A kubeconfig for kubectl and other clients. */
   readonly kubeconfigPath: string;
   readonly client: KubeClient;
@@ -63,12 +72,24 @@ async function nodesReady(client: KubeClient, names: readonly string[], timeoutM
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const store = await openStore({ backend: 'memory', autoCompaction: false });
-  const server = await startApiServer({ store, port: 0, logger });
   const dir = await mkdtemp(join(tmpdir(), 'kubelab-cluster-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  await writeFile(kubeconfigPath, kubeconfigFor(server.url));
+  // The port is known only once listening: the PKI comes first, the kubeconfigs after.
+  const pki = options.secure ? ensureLabPki(join(dir, 'pki')) : undefined;
+  const tls = pki ? { cert: pki.apiserver.cert, key: pki.apiserver.key, clientCa: pki.ca.cert } : undefined;
+  const server = await startApiServer({ store, port: 0, logger, ...(tls && pki ? { tls, authenticator: unionAuthenticator(x509Authenticator), kubeletClient: { cert: pki.apiserverKubeletClient.cert, key: pki.apiserverKubeletClient.key, ca: pki.ca.cert } } : {}) });
+  const credentials = options.secure ? labCredentials(dir, server.url) : undefined;
+  const kubeconfigPath = credentials?.adminKubeconfig() ?? join(dir, 'kubeconfig');
+  if (!credentials) await writeFile(kubeconfigPath, kubeconfigFor(server.url));
+  const tlsOf = (files: { cert: string; key: string } | undefined) => (files && pki ? { tls: { ca: pki.ca.cert, cert: files.cert, key: files.key } } : undefined);
+  // A node's certificate is its client and its kubelet endpoint's serving certificate (pki.ts).
+  const kubeletIdentity = (name: string) => {
+    if (!pki) return {};
+    const files = pki.node(name);
+    return { credentials: tlsOf(files), servingTls: { cert: files.cert, key: files.key, ca: pki.ca.cert } };
+  };
   const controllers = startControllers({
     server: server.url,
+    credentials: tlsOf(pki?.controllerManager),
     logger,
     nodeMonitorGracePeriodMs: options.nodeMonitorGracePeriodMs ?? LAB_NODE_MONITOR_GRACE_SECONDS * 1000,
   });
@@ -76,9 +97,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // One kubelet a node, so that a test can stop and restart one.
   const kubelets = new Map<string, RunningKubelets | undefined>();
   const added: Record<string, SimulatedNode> = {};
-  const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, nodes: [node], logger }));
+  const startNode = (node: SimulatedNode) => kubelets.set(node.name, startKubelets({ ...options.kubelet, server: server.url, ...kubeletIdentity(node.name), nodes: [node], logger }));
   for (const node of nodes) startNode(node);
-  const client = new KubeClient({ server: server.url, logger });
+  const client = new KubeClient({ server: server.url, logger, ...credentials && { tls: credentials.adminTls() } });
   const stop = async () => {
     await Promise.all([...kubelets.values()].flatMap((k) => (k ? [k.stop()] : [])));
     await controllers.stop();
@@ -87,7 +108,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await ensureLabStorageClass(server.url, options.defaultStorageClass ?? false);
+    await ensureLabStorageClass(server.url, options.defaultStorageClass ?? false, credentials ? tlsTransport(credentials.adminTls()) : httpTransport);
     await nodesReady(client, nodes.map((n) => n.name), 30_000);
   } catch (error) {
     await stop();
@@ -101,6 +122,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
   return {
     url: server.url,
+    credentials,
     kubeconfigPath,
     client,
     get nodeNames() {

@@ -52,7 +52,7 @@ interface RunningServer {
 }
 
 async function startServer(dataDir: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, [mainPath, '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [mainPath, '--port', '0', '--data-dir', dataDir, '--insecure'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'info' },
   });

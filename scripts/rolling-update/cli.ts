@@ -94,7 +94,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const kubeconfig = loadKubeconfig({ path: values.kubeconfig, context: values.context });
   await rollingUpdate(
     {
-      client: new KubeClient({ server: kubeconfig.server, userAgent: 'kubelab-rolling-update/0.1.0' }),
+      client: new KubeClient({ server: kubeconfig.server, tls: kubeconfig.tls, bearerToken: kubeconfig.bearerToken, userAgent: 'kubelab-rolling-update/0.1.0' }),
       namespace: values.namespace || kubeconfig.namespace,
       clock: systemClock,
       print: (line) => process.stdout.write(`${line}\n`),
