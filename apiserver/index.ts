@@ -4,6 +4,7 @@ import type { Clock, Store } from '../store/index.js';
 import { buildApp, type ApiServerOptions } from './server.js';
 
 export { buildApp, MAX_BODY_BYTES, type ApiServerOptions } from './server.js';
+export { AUTHORIZATION_MODES, type AuthorizationMode } from './authz/index.js';
 
 export interface RunningApiServer {
   /** http://127.0.0.1:<port> */
@@ -22,6 +23,7 @@ export async function startApiServer(options: {
   watch?: ApiServerOptions['watch'];
   authenticator?: ApiServerOptions['authenticator'];
   authorizer?: ApiServerOptions['authorizer'];
+  authorizationModes?: ApiServerOptions['authorizationModes'];
   limits?: ApiServerOptions['limits'];
 }): Promise<RunningApiServer> {
   const built = await buildApp(options);

@@ -7,11 +7,24 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openStore } from '../store/index.js';
-import { startApiServer } from './index.js';
+import { AUTHORIZATION_MODES, startApiServer, type AuthorizationMode } from './index.js';
 import { limitDefaults } from './limits.js';
 
 const usage = `Usage: apiserver [--port 6443] [--data-dir .kubelab/store] [--store level|memory]
-                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]`;
+                 [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
+                 [--authorization-mode AlwaysAllow|Node,RBAC|...]`;
+
+/** Upstream's --authorization-mode: a comma-separated list of AlwaysAllow, AlwaysDeny, Node and RBAC, each once. */
+export function parseAuthorizationModes(flag: string): AuthorizationMode[] {
+  const modes = flag.split(',').map((mode) => mode.trim());
+  for (const mode of modes) {
+    if (!(AUTHORIZATION_MODES as readonly string[]).includes(mode)) {
+      throw new Error(`--authorization-mode: authorization-mode "${mode}" is not a valid mode (${AUTHORIZATION_MODES.join(', ')})`);
+    }
+    if (modes.indexOf(mode) !== modes.lastIndexOf(mode)) throw new Error(`--authorization-mode: "${mode}" is specified more than once`);
+  }
+  return modes as AuthorizationMode[];
+}
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -23,6 +36,7 @@ async function main(argv: string[]): Promise<void> {
       store: { type: 'string', default: 'level' },
       'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
       'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
+      'authorization-mode': { type: 'string', default: 'AlwaysAllow' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -43,8 +57,9 @@ async function main(argv: string[]): Promise<void> {
   const dataDir = resolve(values['data-dir']);
   if (values.store === 'level') mkdirSync(dataDir, { recursive: true });
   const store = await openStore({ backend: values.store, dataDir, logger: log });
-  const server = await startApiServer({ store, port, host: values.host, logger: log, limits });
-  log.info({ url: server.url, store: values.store, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
+  const authorizationModes = parseAuthorizationModes(values['authorization-mode']);
+  const server = await startApiServer({ store, port, host: values.host, logger: log, limits, authorizationModes });
+  log.info({ url: server.url, store: values.store, authorizationModes, dataDir: values.store === 'level' ? dataDir : undefined }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {
