@@ -33,7 +33,16 @@ describe('discovery', () => {
     const apis = await server.call('GET', '/apis');
     assert.deepEqual(
       apis.body.groups.map((g: any) => g.preferredVersion.groupVersion),
-      ['apps/v1', 'coordination.k8s.io/v1', 'storage.k8s.io/v1', 'discovery.k8s.io/v1', 'extensions/v1beta1'],
+      [
+        'apps/v1',
+        'coordination.k8s.io/v1',
+        'storage.k8s.io/v1',
+        'discovery.k8s.io/v1',
+        'rbac.authorization.k8s.io/v1',
+        'authentication.k8s.io/v1',
+        'authorization.k8s.io/v1',
+        'extensions/v1beta1',
+      ],
     );
     assert.deepEqual(
       apis.body.groups[0].versions.map((v: any) => v.version),

@@ -6,7 +6,7 @@
 // --authorization-mode=AlwaysAllow; the issue on trust puts client
 // certificates, tokens, RBAC and the Node authorizer behind the same seams.
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../proto/index.js';
+import { ApiError, forbidden as forbiddenSubject } from '../proto/index.js';
 import type { RequestInfo } from './request-info.js';
 
 export interface UserInfo {
@@ -20,7 +20,7 @@ export interface UserInfo {
 export type Authenticator = (request: FastifyRequest) => UserInfo | undefined | Promise<UserInfo | undefined>;
 
 /** upstream authorizer.Decision: DecisionNoOpinion lets the next authorizer decide. */
-export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason?: string; readonly noOpinion?: boolean };
+export type Decision = { readonly allowed: true; readonly reason?: string } | { readonly allowed: false; readonly reason?: string; readonly noOpinion?: boolean };
 
 /**
  * What a request asks, as upstream's authorizer.Attributes: a resource
@@ -32,6 +32,8 @@ export interface AuthorizationAttributes {
   readonly verb: string;
   readonly path: string;
   readonly resource?: RequestInfo;
+  /** A list's or watch's field selector (upstream's GetFieldSelector): the Node authorizer lets a kubelet list the pods of spec.nodeName=<itself>. */
+  readonly fieldSelector?: string;
 }
 
 /** Whether `user` may do what the request asks; upstream's union of authorizers stops at the first allow or deny. */
@@ -57,15 +59,20 @@ export const labAdminAuthenticator: Authenticator = () => LAB_ADMIN;
 
 export const alwaysAllow: Authorizer = () => ({ allowed: true });
 
-/** The 403 upstream answers (responsewriters.Forbidden): `pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "default"`. */
+/**
+ * The 403 upstream answers (responsewriters.Forbidden, forbiddenMessage):
+ * `pods is forbidden: User "u" cannot list resource "pods" in API group "" in the namespace "default"`,
+ * `daemonsets.apps "ds" is forbidden: ... at the cluster scope`, then the authorizers' reason if any.
+ */
 export function forbidden(user: UserInfo, info: RequestInfo, reason?: string): ApiError {
   const resource = info.subresource ? `${info.resource.plural}/${info.subresource}` : info.resource.plural;
-  const subject = info.name ? `${resource} "${info.name}"` : resource;
-  const scope = info.namespace ? ` in the namespace "${info.namespace}"` : '';
-  const what = `User "${user.username}" cannot ${info.verb} resource "${resource}" in API group "${info.resource.group}"${scope}`;
-  return new ApiError(403, 'Forbidden', `${subject} is forbidden: ${what}${reason ? `: ${reason}` : ''}`, {
-    name: info.name,
-    group: info.resource.group,
-    kind: info.resource.plural,
-  });
+  const scope = info.namespace ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
+  const what = `User "${user.username}" cannot ${info.verb} resource "${resource}" in API group "${info.resource.group}" ${scope}`;
+  return forbiddenSubject({ group: info.resource.group, resource: info.resource.plural, name: info.name }, reason ? `${what}: ${reason}` : what);
+}
+
+/** The 403 of a path no resource names: `forbidden: User "u" cannot get path "/apis"`. */
+export function forbiddenPath(user: UserInfo, verb: string, path: string, reason?: string): ApiError {
+  const what = `User "${user.username}" cannot ${verb} path "${path}"`;
+  return new ApiError(403, 'Forbidden', `forbidden: ${reason ? `${what}: ${reason}` : what}`, {});
 }

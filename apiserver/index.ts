@@ -8,6 +8,7 @@ export { x509Authenticator } from './authn-x509.js';
 export { parseTokenFile, readTokenFile, tokenAuthenticator, TokenFileError } from './authn-token-file.js';
 export { unionAuthenticator } from './authn-union.js';
 export { ANONYMOUS, isPublicPath, labAdminAuthenticator, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
+export { AUTHORIZATION_MODES, type AuthorizationMode } from './authz/index.js';
 
 export interface RunningApiServer {
   /** http://127.0.0.1:<port>, https:// with `tls` */
@@ -26,6 +27,7 @@ export async function startApiServer(options: {
   watch?: ApiServerOptions['watch'];
   authenticator?: ApiServerOptions['authenticator'];
   authorizer?: ApiServerOptions['authorizer'];
+  authorizationModes?: ApiServerOptions['authorizationModes'];
   limits?: ApiServerOptions['limits'];
   tls?: ApiServerOptions['tls'];
   kubeletClient?: ApiServerOptions['kubeletClient'];

@@ -9,7 +9,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { labAdminAuthenticator, openApiServerStore, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type ApiServerStore, type Authenticator, type KubeletClientTls, type ServingTls } from './index.js';
+import { AUTHORIZATION_MODES, labAdminAuthenticator, openApiServerStore, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type ApiServerStore, type Authenticator, type AuthorizationMode, type KubeletClientTls, type ServingTls } from './index.js';
 import { limitDefaults } from './limits.js';
 
 const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--store level|memory|etcd] [--data-dir .kubelab/store]
@@ -18,6 +18,7 @@ const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--store level|
                  (--tls-cert-file FILE --tls-private-key-file FILE [--client-ca-file FILE] [--token-auth-file FILE]
                   [--kubelet-client-certificate FILE --kubelet-client-key FILE [--kubelet-certificate-authority FILE]]
                   | --insecure)
+                 [--authorization-mode AlwaysAllow|Node,RBAC|...]
 
   --store level           LevelDB in --data-dir (the default)
   --store memory          nothing on disk
@@ -85,6 +86,18 @@ function securityOf(flags: SecurityFlags): { tls?: ServingTls; authenticator: Au
   return { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), clientCa }, authenticator: unionAuthenticator(...authenticators), kubeletClient };
 }
 
+/** Upstream's --authorization-mode: a comma-separated list of AlwaysAllow, AlwaysDeny, Node and RBAC, each once. */
+export function parseAuthorizationModes(flag: string): AuthorizationMode[] {
+  const modes = flag.split(',').map((mode) => mode.trim());
+  for (const mode of modes) {
+    if (!(AUTHORIZATION_MODES as readonly string[]).includes(mode)) {
+      throw new Error(`--authorization-mode: authorization-mode "${mode}" is not a valid mode (${AUTHORIZATION_MODES.join(', ')})`);
+    }
+    if (modes.indexOf(mode) !== modes.lastIndexOf(mode)) throw new Error(`--authorization-mode: "${mode}" is specified more than once`);
+  }
+  return modes as AuthorizationMode[];
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -105,6 +118,7 @@ async function main(argv: string[]): Promise<void> {
       'kubelet-client-key': { type: 'string' },
       'kubelet-certificate-authority': { type: 'string' },
       insecure: { type: 'boolean', default: false },
+      'authorization-mode': { type: 'string', default: 'AlwaysAllow' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -125,14 +139,15 @@ async function main(argv: string[]): Promise<void> {
   const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
   if (choice.backend === 'level') mkdirSync(choice.dataDir, { recursive: true });
   const store = await openApiServerStore(choice, log);
+  const authorizationModes = parseAuthorizationModes(values['authorization-mode']);
   let server;
   try {
-    server = await startApiServer({ store, port, host: values.host, logger: log, limits, ...security });
+    server = await startApiServer({ store, port, host: values.host, logger: log, limits, authorizationModes, ...security });
   } catch (error) {
     await store.close();
     throw error;
   }
-  log.info({ url: server.url, insecure: values.insecure, ...choice }, 'apiserver listening');
+  log.info({ url: server.url, insecure: values.insecure, authorizationModes, ...choice }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {

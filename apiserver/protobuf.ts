@@ -6,7 +6,8 @@
 // protobuf bytes. The wire format is read with protobufjs; the message
 // layouts are those of k8s.io/api's generated.proto for the kinds below.
 //
-// Not built yet: kinds other than Namespace, ConfigMap and Service (their
+// Not built yet: kinds other than Namespace, ConfigMap, Service, the RBAC kinds
+// and the self-subject reviews (their
 // bodies get a 415 that says so), and protobuf answers (kubelab always
 // answers JSON, which every client accepts).
 import protobuf from 'protobufjs';
@@ -15,6 +16,11 @@ import type { KubeObject } from './registry/strategy.js';
 
 export const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
+
+/** A message of string fields numbered 1, 2, 3, ... in the order given. */
+function stringFields(...names: string[]): Record<string, { type: 'string'; id: number }> {
+  return Object.fromEntries(names.map((name, i) => [name, { type: 'string', id: i + 1 }]));
+}
 
 // Typed loosely: map fields (keyType) are protobufjs IMapFields, which its IField type does not list.
 const descriptor: Record<string, unknown> = {
@@ -96,6 +102,28 @@ const descriptor: Record<string, unknown> = {
         immutable: { type: 'bool', id: 4 },
       },
     },
+    // rbac.authorization.k8s.io/v1 (kubectl create role, clusterrole, rolebinding, clusterrolebinding).
+    PolicyRule: {
+      fields: {
+        verbs: { rule: 'repeated', type: 'string', id: 1 },
+        apiGroups: { rule: 'repeated', type: 'string', id: 2 },
+        resources: { rule: 'repeated', type: 'string', id: 3 },
+        resourceNames: { rule: 'repeated', type: 'string', id: 4 },
+        nonResourceURLs: { rule: 'repeated', type: 'string', id: 5 },
+      },
+    },
+    Role: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, rules: { rule: 'repeated', type: 'PolicyRule', id: 2 } } },
+    RoleRef: { fields: { apiGroup: { type: 'string', id: 1 }, kind: { type: 'string', id: 2 }, name: { type: 'string', id: 3 } } },
+    Subject: { fields: { kind: { type: 'string', id: 1 }, apiGroup: { type: 'string', id: 2 }, name: { type: 'string', id: 3 }, namespace: { type: 'string', id: 4 } } },
+    RoleBinding: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, subjects: { rule: 'repeated', type: 'Subject', id: 2 }, roleRef: { type: 'RoleRef', id: 3 } } },
+    // authorization.k8s.io/v1 and authentication.k8s.io/v1 (kubectl auth can-i, can-i --list, whoami).
+    ResourceAttributes: { fields: stringFields('namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name') },
+    NonResourceAttributes: { fields: { path: { type: 'string', id: 1 }, verb: { type: 'string', id: 2 } } },
+    SelfSubjectAccessReviewSpec: { fields: { resourceAttributes: { type: 'ResourceAttributes', id: 1 }, nonResourceAttributes: { type: 'NonResourceAttributes', id: 2 } } },
+    SelfSubjectAccessReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'SelfSubjectAccessReviewSpec', id: 2 } } },
+    SelfSubjectRulesReviewSpec: { fields: { namespace: { type: 'string', id: 1 } } },
+    SelfSubjectRulesReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'SelfSubjectRulesReviewSpec', id: 2 } } },
+    SelfSubjectReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 } } },
   },
 };
 const root = protobuf.Root.fromJSON(descriptor);
@@ -107,7 +135,18 @@ const KINDS: Record<string, protobuf.Type> = {
   'v1/Namespace': root.lookupType('Namespace'),
   'v1/ConfigMap': root.lookupType('ConfigMap'),
   'v1/Service': root.lookupType('Service'),
+  'rbac.authorization.k8s.io/v1/Role': root.lookupType('Role'),
+  // A ClusterRole's aggregationRule (field 3) is not read: kubectl create clusterrole --aggregation-rule sends JSON-only fields kubelab does not aggregate.
+  'rbac.authorization.k8s.io/v1/ClusterRole': root.lookupType('Role'),
+  'rbac.authorization.k8s.io/v1/RoleBinding': root.lookupType('RoleBinding'),
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': root.lookupType('RoleBinding'),
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': root.lookupType('SelfSubjectAccessReview'),
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': root.lookupType('SelfSubjectRulesReview'),
+  'authentication.k8s.io/v1/SelfSubjectReview': root.lookupType('SelfSubjectReview'),
 };
+
+/** The fields besides metadata and spec whose empty values Go writes and JSON leaves out. */
+const TOP_LEVEL_FIELDS = ['rules', 'subjects', 'roleRef'];
 
 /**
  * Go's protobuf writes every plain field, empty or not, where its JSON
@@ -119,7 +158,8 @@ const POINTER_FIELDS = new Set(['allocateLoadBalancerNodePorts']);
 
 function asJson(value: unknown, key = ''): unknown {
   if (Array.isArray(value)) {
-    const items = value.map((item) => asJson(item));
+    // A list's strings stay as they are: `apiGroups: [""]` names the core group.
+    const items = (value as unknown[]).map((item) => (item !== null && typeof item === 'object' ? asJson(item) : item));
     return items.length > 0 ? items : undefined;
   }
   if (value !== null && typeof value === 'object') {
@@ -161,6 +201,12 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
     const meta = decoded.metadata;
     for (const [field, value] of Object.entries(meta ?? {})) if (value === '' || value === 0) delete meta![field];
     if (decoded.spec !== undefined && kind !== 'Namespace') decoded.spec = asJson(decoded.spec) ?? {};
+    for (const field of TOP_LEVEL_FIELDS) {
+      if (decoded[field] === undefined) continue;
+      const kept = asJson(decoded[field]);
+      if (kept === undefined) delete decoded[field];
+      else decoded[field] = kept;
+    }
     return { apiVersion, kind, ...decoded };
   } catch (error) {
     throw badRequest(`the protobuf ${kind} could not be decoded: ${(error as Error).message}`);

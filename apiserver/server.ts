@@ -8,8 +8,10 @@ import type { WebSocket } from 'ws';
 import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, requestEntityTooLarge, resources } from '../proto/index.js';
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { classify, InFlight, limitDefaults, tooManyRequests, WatchCounts, type RequestLimits } from './limits.js';
-import { alwaysAllow, ANONYMOUS, forbidden, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
-import { negotiate } from './content.js';
+import { ANONYMOUS, forbidden, forbiddenPath, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
+import { admitNodeRequest, authorizerFor, ensureBootstrapPolicy, nodeIdentity, type AuthorizationMode } from './authz/index.js';
+import { answerReview, isReview, type Reviewers } from './authz/reviews.js';
+import { decodeObjectBody, negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
 import { toApiError } from './errors.js';
 import { ApiMetrics } from './metrics.js';
@@ -37,8 +39,10 @@ export interface ApiServerOptions {
   readonly watchCache?: { historyCapacity?: number; maxClientFrames?: number };
   /** Who sent each request; default: the lab's admin (no credentials asked). */
   readonly authenticator?: Authenticator;
-  /** What each user may do; default: everything (AlwaysAllow). */
+  /** What each user may do; default: the authorizer of `authorizationModes`. */
   readonly authorizer?: Authorizer;
+  /** Upstream's --authorization-mode, in order (`['Node', 'RBAC']`); default AlwaysAllow. */
+  readonly authorizationModes?: readonly AuthorizationMode[];
   /** Bounds on requests in flight, watches per client and list pages (limits.ts). */
   readonly limits?: Partial<RequestLimits>;
   /** Serve HTTPS with this certificate; plain HTTP without it. */
@@ -92,6 +96,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const clock = options.clock ?? systemClock;
   await ensureSystemObjects(options.store, clock);
+  await ensureBootstrapPolicy(options.store, clock);
   const registry = new Registry(options.store, options.strategies ?? defaultStrategies, clock);
   const cache = new WatchCache(options.store, resources, { ...options.watchCache, logger });
   await cache.start();
@@ -125,7 +130,13 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
   const authenticator = options.authenticator ?? labAdminAuthenticator;
-  const authorizer = options.authorizer ?? alwaysAllow;
+  const modes = authorizerFor(options.authorizationModes ?? ['AlwaysAllow'], cache);
+  const authorizer = options.authorizer ?? modes.authorizer;
+  const reviewers: Reviewers = {
+    authorizer,
+    // A custom authorizer cannot list its rules: the answer says it is incomplete, as upstream's for a webhook.
+    rulesFor: options.authorizer ? () => ({ rules: [], incomplete: true }) : modes.rulesFor,
+  };
   // Authentication comes first, for every path: the public ones take anyone, as upstream's anonymous user.
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
@@ -136,6 +147,13 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       return reply.code(status.code ?? 401).send(status);
     }
     if (!request.user) return reply.code(401).send(unauthorized().toStatus());
+    // A path that names no resource (discovery, OpenAPI, health, metrics) is authorized here; resource paths in infoOf.
+    const path = request.url.split('?')[0]!;
+    if (!isResourcePath(path)) {
+      const verb = nonResourceVerb(request.method);
+      const decision = await authorizer(request.user, { verb, path });
+      if (!decision.allowed) return reply.code(403).send(forbiddenPath(request.user, verb, path, decision.reason).toStatus());
+    }
     // As upstream's max-in-flight filter, after authentication: long-running requests are not counted, and
     // system:masters (the lab's admin) is never turned away.
     const kind = classify(request.method, request.url);
@@ -200,7 +218,10 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const query = request.query as Query;
     const info = parseResourcePath(group, version, tail, request.method, query.watch === 'true' || query.watch === '1');
     const user = request.user ?? ANONYMOUS;
-    const decision = await authorizer(user, { verb: info.verb, path, resource: info });
+    const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? query.fieldSelector : undefined;
+    // As upstream's RequestInfo: a list or watch of metadata.name=<name> is authorized as one of that name.
+    const named = info.name === undefined && fieldSelector ? /^metadata\.name==?([^,]+)$/.exec(fieldSelector)?.[1] : undefined;
+    const decision = await authorizer(user, { verb: info.verb, path, resource: named ? { ...info, name: named } : info, fieldSelector });
     if (!decision.allowed) throw forbidden(user, info, decision.reason);
     request.kube = info;
     return info;
@@ -222,6 +243,11 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     if (subresource && !subresource.verbs.includes(info.verb)) {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+    if (info.verb === 'create' && isReview(info.resource)) {
+      const review = await answerReview(info, decodeObjectBody(body, contentType), request.user ?? ANONYMOUS, reviewers);
+      return send(reply, request, { code: 201, body: review });
+    }
+    await admitNode(request.user ?? ANONYMOUS, info, body, contentType);
     if (info.subresource === 'log') return serveLog(info, request, reply);
     // as upstream: exec is an upgrade (WebSocket here; SPDY is not served, kubectl 1.32 speaks WebSocket first).
     if (info.subresource === 'exec') throw badRequest('Upgrade request required');
@@ -243,6 +269,14 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       case 'deletecollection':
         return send(reply, request, await rest.deleteCollection(info, body, contentType, query));
     }
+  }
+
+  /** NodeRestriction, for a kubelet's writes: the object it creates, or the one it changes, must be its own. */
+  async function admitNode(user: UserInfo, info: RequestInfo, body: Buffer | undefined, contentType: string | undefined): Promise<void> {
+    if (nodeIdentity(user) === undefined || !['create', 'update', 'patch', 'delete'].includes(info.verb)) return;
+    const created = info.verb === 'create' && info.subresource === undefined ? decodeObjectBody(body, contentType) : undefined;
+    const existing = info.name === undefined ? undefined : await registry.of(info.resource).get(info.namespace, info.name).catch(() => undefined);
+    admitNodeRequest({ user, info, created, existing });
   }
 
   function send(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {
@@ -366,6 +400,16 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     cache,
     stop: () => cache.stop(),
   };
+}
+
+/** /api/v1/<resource>... or /apis/<group>/<version>/<resource>...: authorized as a resource request. */
+function isResourcePath(path: string): boolean {
+  return /^\/api\/v1\/[^/]/.test(path) || /^\/apis\/[^/]+\/[^/]+\/[^/]/.test(path);
+}
+
+/** Upstream's verb of a non-resource request: the HTTP method in lower case, HEAD as get. */
+function nonResourceVerb(method: string): string {
+  return method === 'HEAD' ? 'get' : method.toLowerCase();
 }
 
 function decodeSegment(segment: string): string {

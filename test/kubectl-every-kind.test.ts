@@ -125,6 +125,50 @@ metadata:
 spec:
   holderIdentity: me
   leaseDurationSeconds: 15
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: pod-reader
+  namespace: tour
+rules:
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: read-pods
+  namespace: tour
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: pod-reader
+subjects:
+- kind: User
+  name: jane
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: tour-node-reader
+rules:
+- apiGroups: [""]
+  resources: ["nodes"]
+  verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: tour-node-readers
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: tour-node-reader
+subjects:
+- kind: Group
+  name: tour-guides
 `;
 
 interface Kind {
@@ -235,6 +279,25 @@ const KINDS: readonly Kind[] = [
     namespaced: false,
     columns: ['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE'],
     describes: [/^Provisioner:\s+kubelab\.dev\/simulated$/m, /^IsDefaultClass:\s+No$/m],
+  },
+  { resource: 'roles', name: 'pod-reader', namespaced: true, describesNoNamespace: true, columns: ['NAME', 'CREATED AT'], describes: [/^\s+pods\s+\[\]\s+\[\]\s+\[get list watch\]$/m] },
+  {
+    resource: 'rolebindings',
+    name: 'read-pods',
+    namespaced: true,
+    describesNoNamespace: true,
+    columns: ['NAME', 'ROLE', 'AGE'],
+    wide: ['USERS', 'GROUPS', 'SERVICEACCOUNTS'],
+    describes: [/^\s+Kind:\s+Role$/m, /^\s+User\s+jane\s*$/m],
+  },
+  { resource: 'clusterroles', name: 'tour-node-reader', namespaced: false, columns: ['NAME', 'CREATED AT'], describes: [/^\s+nodes\s+\[\]\s+\[\]\s+\[get list\]$/m] },
+  {
+    resource: 'clusterrolebindings',
+    name: 'tour-node-readers',
+    namespaced: false,
+    columns: ['NAME', 'ROLE', 'AGE'],
+    wide: ['USERS', 'GROUPS', 'SERVICEACCOUNTS'],
+    describes: [/^\s+Name:\s+tour-node-reader$/m, /^\s+Group\s+tour-guides\s*$/m],
   },
 ];
 

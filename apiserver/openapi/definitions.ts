@@ -187,7 +187,8 @@ export function buildDefinitions(served: readonly ResourceType[]): ServedDefinit
     if (!builder.hasModule(module)) continue;
     const name = builder.add(module, r.kind);
     kinds.set(gvkKey(r), name);
-    kinds.set(gvkKey({ ...r, kind: `${r.kind}List` }), builder.add(module, `${r.kind}List`));
+    // A create-only kind (the reviews) has no list.
+    if (r.verbs.includes('list')) kinds.set(gvkKey({ ...r, kind: `${r.kind}List` }), builder.add(module, `${r.kind}List`));
     builder.markPatchStrategies(name, metaOfKind(r.kind));
     for (const sub of r.subresources) {
       if (sub.stream) continue;

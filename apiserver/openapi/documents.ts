@@ -3,7 +3,7 @@
 // OpenAPI 3.0 document per group version, each with the paths of its
 // resources and `components.schemas` for their kinds and every type they
 // reference. Everything is read off the catalogue and the definitions.
-import type { ResourceType } from '../../proto/index.js';
+import type { ResourceType, Verb } from '../../proto/index.js';
 import { serverVersion } from '../discovery.js';
 import { DEFINITION_REF, gvkKey, INT_OR_STRING, type Definitions, type Schema, type ServedDefinitions } from './definitions.js';
 
@@ -62,7 +62,10 @@ function resourceOperations(r: ResourceType, kinds: ReadonlyMap<string, string>)
       },
     ],
   ]);
-  if (!r.verbs.includes('deletecollection')) delete found.get(collection)!.delete;
+  // Only the verbs the resource has: the reviews are a POST alone, as upstream's.
+  const resourceVerbs = { list: [collection, 'get'], create: [collection, 'post'], deletecollection: [collection, 'delete'], get: [`${collection}/{name}`, 'get'], update: [`${collection}/{name}`, 'put'], patch: [`${collection}/{name}`, 'patch'], delete: [`${collection}/{name}`, 'delete'] } as const;
+  for (const [verb, [path, method]] of Object.entries(resourceVerbs)) if (!r.verbs.includes(verb as Verb)) delete found.get(path)![method];
+  if (Object.keys(found.get(`${collection}/{name}`)!).length === 0) found.delete(`${collection}/{name}`);
   for (const sub of r.subresources) {
     if (sub.stream) continue;
     const subKind = kinds.get(gvkKey(sub.kind));

@@ -6,6 +6,7 @@ import { endpointSliceStrategy } from './endpoint-slice.js';
 import { holdNamespaceDeletion, namespaceDeletableAfterUpdate, orphanByDefaultIn } from './deletion.js';
 import { configMapStrategy, controllerRevisionStrategy, endpointsStrategy, eventStrategy, leaseStrategy, nodeStrategy } from './small-kinds.js';
 import { validateObjectMeta, validateObjectMetaUpdate, type MetaRules } from './meta.js';
+import { clusterRoleBindingStrategy, clusterRoleStrategy, roleBindingStrategy, roleStrategy } from './rbac.js';
 import { storageClassStrategy } from './storage-class.js';
 import type { KubeObject, Strategy } from './strategy.js';
 import { daemonSetStrategy, podStrategy, replicationControllerStrategy, statefulSetStrategy } from './workloads.js';
@@ -93,6 +94,14 @@ const kindStrategies: Record<string, KindStrategy> = {
   ControllerRevision: controllerRevisionStrategy,
   Lease: leaseStrategy,
   StorageClass: storageClassStrategy,
+  Role: roleStrategy,
+  ClusterRole: clusterRoleStrategy,
+  RoleBinding: roleBindingStrategy,
+  ClusterRoleBinding: clusterRoleBindingStrategy,
+  // Answered by apiserver/authz/reviews.ts, never stored: their metadata is all a strategy checks.
+  SelfSubjectReview: metadataOnly(),
+  SelfSubjectAccessReview: metadataOnly(),
+  SelfSubjectRulesReview: metadataOnly(),
 };
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(

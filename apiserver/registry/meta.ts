@@ -10,12 +10,22 @@ const MAX_ANNOTATION_BYTES = 256 * 1024;
 export interface MetaRules {
   /** Names that must be one DNS label (namespaces, services); else a DNS subdomain. */
   readonly nameIsLabel?: boolean;
+  /** Names that need only be one path segment (RBAC's ValidateRBACName: `system:masters` is a name). */
+  readonly nameIsPathSegment?: boolean;
+}
+
+/** Upstream path.IsValidPathSegmentName: what may not be a name in a URL path. */
+export function isValidPathSegmentName(name: string): string[] {
+  if (name === '.' || name === '..') return [`may not be '${name}'`];
+  const errors: string[] = [];
+  for (const illegal of ['/', '%']) if (name.includes(illegal)) errors.push(`may not contain '${illegal}'`);
+  return errors;
 }
 
 export function validateObjectMeta(object: KubeObject, rules: MetaRules = {}): FieldError[] {
   const meta = object.metadata ?? {};
   const errors: FieldError[] = [];
-  const check = rules.nameIsLabel ? isDNS1123Label : isDNS1123Subdomain;
+  const check = rules.nameIsPathSegment ? isValidPathSegmentName : rules.nameIsLabel ? isDNS1123Label : isDNS1123Subdomain;
   if (!meta.name && !meta.generateName) {
     errors.push(fieldError.required('metadata.name', 'name or generateName is required'));
   } else if (meta.name) {

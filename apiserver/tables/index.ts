@@ -13,6 +13,7 @@ import {
   serviceTable,
 } from './cluster.js';
 import { podTable } from './pods.js';
+import { reviewTable, roleBindingTable, roleTable } from './rbac.js';
 import { storageClassTable } from './storage.js';
 import { controllerRevisionTable, daemonSetTable, replicationControllerTable, statefulSetTable } from './workloads.js';
 
@@ -33,6 +34,13 @@ export const tables: Readonly<Record<string, TableConvertor>> = {
   ControllerRevision: controllerRevisionTable,
   Lease: leaseTable,
   StorageClass: storageClassTable,
+  Role: roleTable,
+  ClusterRole: roleTable,
+  RoleBinding: roleBindingTable,
+  ClusterRoleBinding: roleBindingTable,
+  SelfSubjectReview: reviewTable,
+  SelfSubjectAccessReview: reviewTable,
+  SelfSubjectRulesReview: reviewTable,
 };
 
 export { humanDuration, age } from './format.js';

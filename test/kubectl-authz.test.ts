@@ -1,0 +1,114 @@
+// The real kubectl against a server with --authorization-mode=Node,RBAC and
+// bearer tokens (the token is the user's name here; apiserver/auth.ts's seam):
+// can-i, whoami, a forbidden get in upstream's words, and giving a student a
+// role with kubectl create clusterrole and rolebinding. kubectl sends a token
+// only over TLS, so the test puts a TLS pipe (a throwaway self-signed
+// certificate) in front of the plain-HTTP server until the authn work serves HTTPS.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createServer, type Server } from 'node:tls';
+import type { Authenticator } from '../apiserver/auth.js';
+import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
+import { openStore, type Store } from '../store/index.js';
+import { eventually } from './eventually.js';
+import { kubectlFor, type Kubectl } from './kubectl.js';
+
+/** A TLS listener on a free loopback port that pipes every connection to `port`. */
+async function tlsPipe(port: number): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubelab-tls-'));
+  try {
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
+      const upstream = connect(port, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const byToken: Authenticator = (request) => {
+  const token = request.headers.authorization?.replace(/^Bearer /, '');
+  if (!token) return undefined;
+  const groups = token === 'teacher' ? ['system:masters', 'system:authenticated'] : ['system:authenticated'];
+  return { username: token, groups };
+};
+
+describe('kubectl with RBAC', () => {
+  const lab = {} as { store: Store; server: RunningApiServer; pipe: Server; kubectl: Kubectl };
+  before(async () => {
+    lab.store = await openStore({ backend: 'memory', autoCompaction: false });
+    lab.server = await startApiServer({ store: lab.store, authenticator: byToken, authorizationModes: ['Node', 'RBAC'] });
+    lab.pipe = await tlsPipe(lab.server.port);
+    lab.kubectl = await kubectlFor(`https://127.0.0.1:${(lab.pipe.address() as AddressInfo).port}`);
+  });
+  after(async () => {
+    await lab.kubectl?.cleanup();
+    lab.pipe?.close();
+    await lab.server?.close();
+    await lab.store?.close();
+  });
+  const run = (...args: string[]) => lab.kubectl.run(...args, '--insecure-skip-tls-verify');
+  const as = (user: string, ...args: string[]) => run(...args, '--token', user);
+
+  test('kubectl auth can-i answers yes for cluster-admin and no for a user without a role', async () => {
+    assert.deepEqual(await as('teacher', 'auth', 'can-i', 'create', 'pods'), { code: 0, stdout: 'yes\n', stderr: '' });
+    const no = await as('alice', 'auth', 'can-i', 'create', 'pods');
+    assert.deepEqual([no.code, no.stdout], [1, 'no\n']);
+  });
+
+  test("a forbidden kubectl get prints upstream's message", async () => {
+    const get = await as('alice', 'get', 'pods');
+    assert.equal(get.code, 1);
+    assert.equal(get.stderr.trim(), 'Error from server (Forbidden): pods is forbidden: User "alice" cannot list resource "pods" in API group "" in the namespace "default"');
+  });
+
+  test('kubectl auth whoami', async () => {
+    const whoami = await as('alice', 'auth', 'whoami');
+    assert.deepEqual(whoami.stdout.split('\n').map((line) => line.trim().split(/\s{2,}/)), [['ATTRIBUTE', 'VALUE'], ['Username', 'alice'], ['Groups', '[system:authenticated]'], ['']]);
+  });
+
+  test('a teacher gives a student a role: kubectl create clusterrole and rolebinding, then can-i and get say yes', async () => {
+    const role = await as('teacher', 'create', 'clusterrole', 'pod-reader', '--verb=get,list,watch', '--resource=pods');
+    assert.deepEqual([role.code, role.stdout], [0, 'clusterrole.rbac.authorization.k8s.io/pod-reader created\n'], role.stderr);
+    const binding = await as('teacher', 'create', 'rolebinding', 'alice-reads-pods', '--clusterrole=pod-reader', '--user=alice', '--namespace=default');
+    assert.deepEqual([binding.code, binding.stdout], [0, 'rolebinding.rbac.authorization.k8s.io/alice-reads-pods created\n'], binding.stderr);
+    await eventually('alice may list pods', async () => (await as('alice', 'auth', 'can-i', 'list', 'pods')).stdout === 'yes\n');
+    const get = await as('alice', 'get', 'pods');
+    assert.deepEqual([get.code, get.stderr.trim()], [0, 'No resources found in default namespace.']);
+    assert.equal((await as('alice', 'auth', 'can-i', 'list', 'pods', '--namespace=kube-system')).stdout, 'no\n');
+    assert.equal((await as('alice', 'auth', 'can-i', 'delete', 'pods')).stdout, 'no\n');
+    const bindings = await as('teacher', 'get', 'rolebindings', '-o', 'wide');
+    assert.match(bindings.stdout, /^alice-reads-pods\s+ClusterRole\/pod-reader\s+\S+\s+alice\s*$/m);
+  });
+
+  test('kubectl auth can-i --list shows the rules the user has in the namespace', async () => {
+    await eventually('alice may list pods', async () => (await as('alice', 'auth', 'can-i', 'list', 'pods')).stdout === 'yes\n');
+    const list = await as('alice', 'auth', 'can-i', '--list');
+    assert.equal(list.code, 0, list.stderr);
+    const rows = list.stdout.trim().split('\n').map((line) => line.trim().split(/\s{2,}/));
+    assert.deepEqual(rows[0], ['Resources', 'Non-Resource URLs', 'Resource Names', 'Verbs']);
+    assert.ok(rows.some((row) => row.join(' | ') === 'pods | [] | [] | [get list watch]'), list.stdout);
+    assert.ok(rows.some((row) => row.join(' | ') === 'selfsubjectaccessreviews.authorization.k8s.io | [] | [] | [create]'), list.stdout);
+    assert.ok(rows.some((row) => row.join(' | ') === '| [/api/*] | [] | [get]' || row.join(' | ') === '[/api/*] | [] | [get]'), list.stdout);
+  });
+
+  test('the default roles are there, labelled as upstream', async () => {
+    const roles = await as('teacher', 'get', 'clusterroles', '-l', 'kubernetes.io/bootstrapping=rbac-defaults', '-o', 'name');
+    for (const name of ['cluster-admin', 'admin', 'edit', 'view', 'system:basic-user', 'system:discovery', 'system:public-info-viewer', 'system:node', 'system:kube-controller-manager', 'system:kube-scheduler']) {
+      assert.ok(roles.stdout.split('\n').includes(`clusterrole.rbac.authorization.k8s.io/${name}`), `${name} in ${roles.stdout}`);
+    }
+    const admins = await as('teacher', 'get', 'clusterrolebinding', 'cluster-admin', '-o', 'wide');
+    assert.match(admins.stdout, /^cluster-admin\s+ClusterRole\/cluster-admin\s+\S+\s+system:masters\s*$/m);
+  });
+});
