@@ -5,13 +5,12 @@
 // node-1 is the control plane, tainted NoSchedule, so "every node" is the
 // nodes the DaemonSet can schedule to (upstream's e2edaemonset.SchedulableNodes).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { kinds, type KubeClient } from '../client/index.js';
 import { isPodAvailable } from '../controllers/index.js';
-import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
+import { conformanceLab } from './conformance-cluster.js';
 import { eventually } from './eventually.js';
 import { watchUntil } from './watch-until.js';
 
@@ -39,21 +38,12 @@ function newDaemonSet(withLabel = false): DaemonSet {
 }
 
 describe('[sig-apps] Daemon set [Serial]', () => {
-  let cluster: Cluster;
-  let client: KubeClient;
+  const lab = conformanceLab('daemonsets');
   let ns = '';
-  let count = 0;
-
-  before(async () => {
-    cluster = await startCluster({ nodes: 3, kubelet: { stages: scaleStageDelays(defaultPodStages, 0.05) } });
-    client = cluster.client;
-  });
-  after(() => cluster.stop());
-
-  /** A namespace per test, as the e2e framework's. */
+  let client: KubeClient;
   const newNamespace = async () => {
-    ns = `daemonsets-${++count}`;
-    await client.resource(kinds.Namespace).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    ns = await lab.newNamespace();
+    client = lab.client;
   };
   const dsClient = () => client.resource(kinds.DaemonSet, ns);
   const daemonPods = async () => (await client.resource(kinds.Pod, ns).list({ labelSelector: SELECTOR })).items;
@@ -231,10 +221,10 @@ describe('[sig-apps] Daemon set [Serial]', () => {
     // watching for the daemon set status to be updated, from the list's resourceVersion
     const watchOptions = { labelSelector: SELECTOR, resourceVersion: listed.metadata?.resourceVersion };
     const named = (d: DaemonSet) => d.metadata?.name === DS_NAME && d.metadata.namespace === ns && d.metadata.labels?.['daemonset-name'] === DS_NAME;
-    await watchUntil<DaemonSet>(cluster.url, `/apis/apps/v1/namespaces/${ns}/daemonsets`, watchOptions, ({ object: d }) => named(d) && d.status?.conditions?.some((c) => c.type === 'StatusUpdate' && c.reason === 'E2E' && c.message === 'Set from e2e test'));
+    await watchUntil<DaemonSet>(lab.cluster.url, `/apis/apps/v1/namespaces/${ns}/daemonsets`, watchOptions, ({ object: d }) => named(d) && d.status?.conditions?.some((c) => c.type === 'StatusUpdate' && c.reason === 'E2E' && c.message === 'Set from e2e test'));
     // patching the DaemonSet Status
     await dsClient().patch(DS_NAME, { status: { conditions: [{ type: 'StatusPatched', status: 'True' }] } }, 'merge', { subresource: 'status' });
-    await watchUntil<DaemonSet>(cluster.url, `/apis/apps/v1/namespaces/${ns}/daemonsets`, watchOptions, ({ object: d }) => named(d) && d.status?.conditions?.some((c) => c.type === 'StatusPatched'));
+    await watchUntil<DaemonSet>(lab.cluster.url, `/apis/apps/v1/namespaces/${ns}/daemonsets`, watchOptions, ({ object: d }) => named(d) && d.status?.conditions?.some((c) => c.type === 'StatusPatched'));
   });
 });
 

@@ -11,12 +11,12 @@
 // 20 s node monitor grace period) and started again to "restore the probe":
 // level-triggered, it finds the pod running and marks it Ready again.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { kinds, type KubeClient } from '../client/index.js';
-import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
-import { startCluster, type Cluster } from '../scripts/start-cluster.js';
+import type { Cluster } from '../scripts/start-cluster.js';
+import { conformanceLab } from './conformance-cluster.js';
 import { eventually } from './eventually.js';
 import { watchUntil } from './watch-until.js';
 
@@ -55,21 +55,16 @@ const isRunningAndReady = (pod: Pod) => pod.status?.phase === 'Running' && (pod.
 const isReady = (pod: Pod) => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 describe('[sig-apps] StatefulSet Basic StatefulSet functionality [StatefulSetBasic]', () => {
-  let cluster: Cluster;
-  let client: KubeClient;
+  const lab = conformanceLab('statefulset');
   let ns = '';
-  let count = 0;
-
-  before(async () => {
-    cluster = await startCluster({ nodes: 3, kubelet: { stages: scaleStageDelays(defaultPodStages, 0.05) } });
-    client = cluster.client;
-  });
-  after(() => cluster.stop());
+  let client: KubeClient;
+  let cluster: Cluster;
 
   /** upstream's BeforeEach: a namespace of the test's own and the headless service `test`. */
   const newNamespace = async () => {
-    ns = `statefulset-${++count}`;
-    await client.resource(kinds.Namespace).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    ns = await lab.newNamespace();
+    client = lab.client;
+    cluster = lab.cluster;
     await client.resource(kinds.Service, ns).create({ apiVersion: 'v1', kind: 'Service', metadata: { name: HEADLESS, labels: LABELS }, spec: { clusterIP: 'None', selector: LABELS, ports: [{ name: 'http', port: 80 }] } });
   };
   const ssClient = () => client.resource(kinds.StatefulSet, ns);
