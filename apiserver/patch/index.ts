@@ -42,12 +42,16 @@ function applyJsonPatch(document: JsonObject, patch: unknown): object {
   if (!Array.isArray(patch)) throw new PatchError('the json patch must be a list of operations', 400);
   const problem = fastJsonPatch.validate(patch as Operation[]);
   if (problem) throw new PatchError(`invalid json patch: ${problem.message.split('\n')[0]}`, 400);
+  let patched: unknown;
   try {
-    return fastJsonPatch.applyPatch(document, patch as Operation[], true, true).newDocument;
+    patched = fastJsonPatch.applyPatch(document, patch as Operation[], true, true).newDocument;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new PatchError(`the json patch cannot be applied: ${message}`, 422);
   }
+  // An op on the path "" replaces the whole document; upstream's decoding of a non-object then fails (422 on "patch").
+  if (!isObject(patched)) throw new PatchError(`the json patch cannot be applied: the patched document is ${JSON.stringify(patched)?.slice(0, 100)}, not an object`, 422);
+  return patched;
 }
 
 // --- merge patch (RFC 7386) ---------------------------------------------------
