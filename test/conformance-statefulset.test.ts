@@ -315,7 +315,9 @@ describe('[sig-apps] StatefulSet Basic StatefulSet functionality [StatefulSetBas
     const statefulPodName = `${SS_NAME}-0`;
     const initial = await eventually('ss-0 created', () => podClient().get(statefulPodName).catch(() => undefined));
     const deleted = watchUntil<Pod>(cluster.url, `/api/v1/namespaces/${ns}/pods`, { resourceVersion: initial.metadata?.resourceVersion, timeoutSeconds: 30 }, (e) => e.type === 'DELETED' && e.object.metadata?.name === statefulPodName);
-    await podClient().updateStatus({ ...initial, status: { ...initial.status, phase: 'Failed', reason: 'UnexpectedAdmissionError', message: 'Pod was rejected: predicate NodePorts failed' } });
+    // Unconditional (no resourceVersion), as the kubelet may be writing the pod's status too.
+    const rejected = await podClient().get(statefulPodName);
+    await podClient().updateStatus({ ...rejected, metadata: { ...rejected.metadata, resourceVersion: '' }, status: { ...rejected.status, phase: 'Failed', reason: 'UnexpectedAdmissionError', message: 'Pod was rejected: predicate NodePorts failed' } });
     await deleted;
     // Removing pod with conflicting port
     await podClient().delete('test-pod', { gracePeriodSeconds: 0 });
