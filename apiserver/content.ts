@@ -79,7 +79,8 @@ export function decodeBody(body: Buffer | undefined, contentType: string | undef
     try {
       // As yaml.v2 under upstream's non-strict decoding, a repeated key's last value wins; field validation names the repeat.
       // Aliases are bounded by the library's maxAliasCount (100): a billion laughs is refused, not expanded.
-      value = parseYaml(text, { uniqueKeys: false }) as unknown;
+      // Its warnings (an unknown tag or directive) are the client's business, not the server's stderr: logLevel 'error'.
+      value = parseYaml(text, { uniqueKeys: false, logLevel: 'error' }) as unknown;
     } catch (error) {
       // The YAML parser recurses a level a block: a stack overflow is nesting past what it can read.
       if (error instanceof RangeError || (error as Error).message.startsWith('Maximum call stack size exceeded')) throw tooDeep();

@@ -30,6 +30,13 @@ import type { WatchCache } from './watch-cache.js';
 
 export type Query = Record<string, string | undefined>;
 
+/** A request's query as the REST handlers read it: a repeated parameter by its first value, as upstream's url.Values.Get (Fastify gives an array). */
+export function firstValues(raw: unknown): Query {
+  const query: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries((raw ?? {}) as Record<string, unknown>)) query[key] = Array.isArray(value) ? (value[0] as string | undefined) : (value as string | undefined);
+  return query;
+}
+
 /** What a verb answers: a status code and a body (an object, list or Status). */
 export interface Answer {
   readonly code: number;

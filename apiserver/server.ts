@@ -22,7 +22,7 @@ import type { Strategy } from './registry/strategy.js';
 import { ensureSystemObjects } from './bootstrap.js';
 import { PodStreams, type Query as StreamQuery } from './pod-streams.js';
 import { parseResourcePath, pathNotFound, type RequestInfo } from './request-info.js';
-import { RestHandlers, type Answer, type Query } from './rest.js';
+import { firstValues, RestHandlers, type Answer, type Query } from './rest.js';
 import { includeObjectOf, toTable } from './table.js';
 import { WatchCache } from './watch-cache.js';
 import { watchDefaults, WatchSession, type WatchOptions } from './watch.js';
@@ -215,7 +215,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const segments = path.split('/').filter((s) => s !== '').map(decodeSegment);
     const [root, ...rest] = segments;
     const [group, version, tail] = root === 'api' ? ['', rest[0]!, rest.slice(1)] : [rest[0]!, rest[1]!, rest.slice(2)];
-    const query = request.query as Query;
+    const query = firstValues(request.query);
     const info = parseResourcePath(group, version, tail, request.method, query.watch === 'true' || query.watch === '1');
     const user = request.user ?? ANONYMOUS;
     const fieldSelector = info.verb === 'list' || info.verb === 'watch' ? query.fieldSelector : undefined;
@@ -232,7 +232,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const warning = deprecationWarning(info.resource);
     // As upstream: every request to a deprecated version is answered with a warning, which kubectl prints.
     if (warning) void reply.header('Warning', `299 - ${JSON.stringify(warning)}`);
-    const query = request.query as Query;
+    const query = firstValues(request.query);
     const body = request.body as Buffer | undefined;
     const contentType = request.headers['content-type'];
     const userAgent = request.headers['user-agent'];
@@ -292,7 +292,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     if (rendering === 'table' && answer.objects && request.kube) {
       const table = registry.of(request.kube.resource).strategy.table;
       const meta = answer.listMeta ?? {};
-      const include = includeObjectOf((request.query as Query).includeObject);
+      const include = includeObjectOf(firstValues(request.query).includeObject);
       return reply.send(toTable(table, answer.objects, meta, include, new Date(clock.now())));
     }
     return reply.send(answer.json ?? answer.body);
@@ -345,7 +345,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     try {
       const info = await infoOf(request);
       if (info.verb !== 'watch' && info.verb !== 'list') throw new ApiError(400, 'BadRequest', 'a WebSocket request must be a watch');
-      session = await WatchSession.open({ ...info, verb: 'watch' }, request.query as Query, 'object', { registry, cache, clock, options: watchOptions });
+      session = await WatchSession.open({ ...info, verb: 'watch' }, firstValues(request.query), 'object', { registry, cache, clock, options: watchOptions });
       try {
         holdWatch(request, new Promise((resolve) => socket.once('close', resolve)));
       } catch (error) {

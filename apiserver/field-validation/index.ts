@@ -4,12 +4,12 @@
 // upstream's typed decoding does; `fieldValidation=Strict` refuses them,
 // `Warn` (the default) answers a Warning header for each, `Ignore` says
 // nothing. A value of the wrong type is refused in every mode.
-import { badRequest, fieldError, invalid, type ResourceType } from '../../proto/index.js';
+import { badRequest, fieldError, invalid, resources, type ResourceType } from '../../proto/index.js';
 import { gvkKey } from '../openapi/index.js';
 import type { BodySource } from '../content.js';
 import { jsonFieldTexts, scanJsonKeys, yamlDuplicateTexts } from './duplicates.js';
 import { shapeOfKind } from './shapes.js';
-import { dropUnknown, walkObject } from './walk.js';
+import { dropUnknown, walkObject, type WalkResult } from './walk.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
 
@@ -34,9 +34,17 @@ function unknownFieldTexts(paths: readonly string[]): string[] {
 }
 
 /** A decoded object of `kind` (the resource's, or a subresource's) against its schema; `object` loses its unknown fields. */
-function walk(kind: { group: string; version: string; kind: string }, object: Record<string, unknown>) {
+function walk(kind: { group: string; version: string; kind: string }, object: Record<string, unknown>): WalkResult | undefined {
   const shape = shapeOfKind(gvkKey(kind));
-  return shape ? walkObject(shape, object) : undefined;
+  if (shape) return walkObject(shape, object);
+  // A legacy version (extensions/v1beta1, apps/v1beta1 and v1beta2) has no schema of its own here: its
+  // values are type-checked against the kind it is stored as (upstream decodes into the legacy Go
+  // struct, whose fields have the same types; nulls become zero values as there), its unknown fields left alone.
+  const storage = resources.find((r) => r.group === kind.group && r.version === kind.version && r.kind === kind.kind)?.storage;
+  const stored = storage && shapeOfKind(gvkKey(storage));
+  if (!stored) return undefined;
+  const { typeError } = walkObject(stored, object);
+  return typeError ? { unknown: [], found: [], typeError } : undefined;
 }
 
 /**

@@ -66,10 +66,31 @@ function walkFields(shape: ObjectShape, object: Record<string, unknown>, trail: 
       continue;
     }
     const value = object[key];
-    if (value === null || field.kind === 'free') continue; // Go's decoder leaves the zero value for null, whatever the type
+    if (field.kind === 'free') continue;
+    if (value === null) {
+      // Go's decoder leaves the zero value for null, whatever the type: the field is dropped, as an unset one.
+      delete object[key];
+      continue;
+    }
     trail.push(key);
     walkValue(field, value, trail, shape.struct, result);
     trail.pop();
+  }
+}
+
+/** Go's zero value of a shape that a null list item or map value decodes to; undefined where null stays (a free or nested value). */
+function zeroValue(shape: Shape): unknown {
+  switch (shape.kind) {
+    case 'object':
+      return {};
+    case 'string':
+      return '';
+    case 'integer':
+      return 0;
+    case 'boolean':
+      return false;
+    default:
+      return undefined;
   }
 }
 
@@ -88,7 +109,12 @@ function walkValue(shape: Shape, value: unknown, trail: Trail, struct: string, r
       if (!Array.isArray(value)) return mismatch(result, shape, jsonTypeOf(value), trail, struct);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (item === null) continue;
+        if (item === null) {
+          // null decodes as the item type's zero value: an empty struct, "", 0 or false.
+          const zero = zeroValue(shape.items);
+          if (zero !== undefined) value[i] = zero;
+          continue;
+        }
         trail.push(i);
         walkValue(shape.items, item, trail, struct, result);
         trail.pop();
@@ -99,6 +125,7 @@ function walkValue(shape: Shape, value: unknown, trail: Trail, struct: string, r
       for (const key in value) {
         const item = value[key];
         if (item !== null) walkValue(shape.values, item, trail, struct, result);
+        else if (zeroValue(shape.values) !== undefined) value[key] = zeroValue(shape.values);
       }
       return;
     case 'string':

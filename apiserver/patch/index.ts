@@ -42,12 +42,16 @@ function applyJsonPatch(document: JsonObject, patch: unknown): object {
   if (!Array.isArray(patch)) throw new PatchError('the json patch must be a list of operations', 400);
   const problem = fastJsonPatch.validate(patch as Operation[]);
   if (problem) throw new PatchError(`invalid json patch: ${problem.message.split('\n')[0]}`, 400);
+  let patched: unknown;
   try {
-    return fastJsonPatch.applyPatch(document, patch as Operation[], true, true).newDocument;
+    patched = fastJsonPatch.applyPatch(document, patch as Operation[], true, true).newDocument;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new PatchError(`the json patch cannot be applied: ${message}`, 422);
   }
+  // An op on the path "" replaces the whole document; upstream's decoding of a non-object then fails (422 on "patch").
+  if (!isObject(patched)) throw new PatchError(`the json patch cannot be applied: the patched document is ${JSON.stringify(patched)?.slice(0, 100)}, not an object`, 422);
+  return patched;
 }
 
 // --- merge patch (RFC 7386) ---------------------------------------------------
@@ -133,7 +137,7 @@ function mergeList(current: Json[], patch: Json[], field: FieldMeta): Json[] {
   if (key === undefined) {
     const result = [...current];
     for (const item of patch) if (!result.includes(item)) result.push(item);
-    return result;
+    return enforceOrder(result, patch, current, (item) => JSON.stringify(item));
   }
   const result = [...current];
   for (const item of patch) {
@@ -148,6 +152,31 @@ function mergeList(current: Json[], patch: Json[], field: FieldMeta): Json[] {
     if (merged === undefined) continue;
     if (at >= 0) result[at] = merged;
     else result.push(merged);
+  }
+  return enforceOrder(result, patch, current, (item) => JSON.stringify(isObject(item) ? (item[key] ?? null) : item));
+}
+
+/**
+ * as upstream strategicpatch mergeSlice's "enforce the order" (normalizeElementOrder, mergeSortedSlice):
+ * the patch's items in the patch's order, the server-only items in the live order, interleaved where
+ * the live list orders both; an item the live list lacks (a new one) goes before the server-only
+ * item it is compared with, so a patch adding a container puts it first.
+ */
+function enforceOrder(merged: Json[], patch: Json[], live: Json[], idOf: (item: Json) => string): Json[] {
+  const patchOrder = patch.map(idOf);
+  const liveOrder = live.map(idOf);
+  const inPatch = new Set(patchOrder);
+  const byOrder = (order: string[]) => (a: Json, b: Json) => order.indexOf(idOf(a)) - order.indexOf(idOf(b));
+  const right = merged.filter((item) => inPatch.has(idOf(item))).sort(byOrder(patchOrder));
+  const left = merged.filter((item) => !inPatch.has(idOf(item))).sort(byOrder(liveOrder));
+  const result: Json[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < left.length || j < right.length) {
+    const l = liveOrder.indexOf(idOf(left[i] ?? null));
+    const r = j < right.length ? liveOrder.indexOf(idOf(right[j]!)) : -1;
+    if (j >= right.length || (i < left.length && l >= 0 && r >= 0 && l < r)) result.push(left[i++]!);
+    else result.push(right[j++]!);
   }
   return result;
 }

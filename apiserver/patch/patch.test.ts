@@ -60,8 +60,10 @@ describe('strategic merge patch', () => {
     assert.deepEqual(out.spec.tolerations, [{ key: 'y', operator: 'Exists' }]);
   });
 
-  test('finalizers merge as a set, $deleteFromPrimitiveList removes', () => {
-    assert.deepEqual(smp({ metadata: { finalizers: ['b', 'a'] } }).metadata.finalizers, ['a', 'b']);
+  test('finalizers merge as a set in the patch\'s order, $deleteFromPrimitiveList removes', () => {
+    // as upstream strategicpatch mergeSlice: the patch's items in its order, then the server-only ones
+    assert.deepEqual(smp({ metadata: { finalizers: ['b', 'a'] } }).metadata.finalizers, ['b', 'a']);
+    assert.deepEqual(smp({ metadata: { finalizers: ['b'] } }).metadata.finalizers, ['b', 'a']);
     assert.deepEqual(smp({ metadata: { '$deleteFromPrimitiveList/finalizers': ['a'] } }).metadata.finalizers, []);
   });
 
@@ -80,12 +82,19 @@ describe('strategic merge patch', () => {
     assert.equal(out.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], '{}');
   });
 
-  test('the env of a container merges by name', () => {
+  test('the env of a container merges by name, a new item first as upstream\'s mergeSortedSlice puts it', () => {
     const out = smp({ spec: { containers: [{ name: 'nginx', env: [{ name: 'B', value: '2' }] }] } });
     assert.deepEqual(out.spec.containers[0].env, [
-      { name: 'A', value: '1' },
       { name: 'B', value: '2' },
+      { name: 'A', value: '1' },
     ]);
+  });
+
+  test('items the live list orders keep its order; the patch orders the rest (upstream normalizeElementOrder)', () => {
+    const out = smp({ spec: { containers: [{ name: 'nginx', env: [{ name: 'C', value: '3' }, { name: 'A', value: '0' }] }] } });
+    assert.deepEqual(out.spec.containers[0].env.map((e: any) => e.name), ['C', 'A']);
+    const two = applyPatch({ spec: { containers: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] } }, 'application/strategic-merge-patch+json', { spec: { containers: [{ name: 'c', image: 'x' }, { name: 'new' }] } }, { version: 'v1', kind: 'Pod' }) as any;
+    assert.deepEqual(two.spec.containers.map((c: any) => c.name), ['a', 'b', 'c', 'new']);
   });
 
   test('a DaemonSet template merges containers by name too', () => {
