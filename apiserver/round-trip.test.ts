@@ -22,7 +22,8 @@ async function getText(path: string): Promise<string> {
   return response.text();
 }
 
-for (const resource of resources) {
+// The self-subject reviews are answered, never stored: nothing to get back.
+for (const resource of resources.filter((r) => r.verbs.includes('get'))) {
   const version = resource.group ? `${resource.group}/${resource.version}` : resource.version;
   test(`a ${resource.kind} at ${version} goes through create, get and update unchanged`, async () => {
     const example = exampleObjects.find((o) => o.kind === resource.kind);

@@ -50,9 +50,10 @@ export function startKubelets(options: KubeletOptions): RunningKubelets {
   const names = new Set(options.nodes.map((n) => n.name));
   if (names.size !== options.nodes.length) throw new TypeError('startKubelets: node names must be unique');
 
-  const nodeInformer = new Informer(client.resource(kinds.Node), { clock });
-  // One node: its own pods only; many: every bound pod, filtered here.
+  // One node: its own Node and pods only, as upstream's kubelet asks (and as the Node authorizer
+  // allows a kubelet to list); many: every node and every bound pod, filtered here.
   const only = options.nodes.length === 1 ? options.nodes[0]!.name : undefined;
+  const nodeInformer = new Informer(client.resource(kinds.Node), { clock, ...(only ? { fieldSelector: `metadata.name=${only}` } : {}) });
   const podInformer = new Informer(client.resource(kinds.Pod), {
     clock,
     fieldSelector: only ? `spec.nodeName=${only}` : 'spec.nodeName!=',

@@ -15,7 +15,7 @@ export interface LabCredentials {
   adminKubeconfig(): string;
   /** The admin's TLS options, for the lab's own requests (readiness, the StorageClass). */
   adminTls(): ClientTls;
-  /** The apiserver's flags: serving certificate, the client CA, its client certificate towards kubelets. */
+  /** The apiserver's flags: serving certificate, the client CA, its client certificate towards kubelets, Node,RBAC authorization. */
   apiserverArgs(): readonly string[];
   /** controller-manager.conf */
   controllersKubeconfig(): string;
@@ -37,6 +37,8 @@ export function labCredentials(dataDir: string, server: string): LabCredentials 
     ...['--tls-cert-file', pki.apiserver.certPath, '--tls-private-key-file', pki.apiserver.keyPath, '--client-ca-file', pki.ca.certPath],
     ...['--kubelet-client-certificate', pki.apiserverKubeletClient.certPath, '--kubelet-client-key', pki.apiserverKubeletClient.keyPath],
     ...['--kubelet-certificate-authority', pki.ca.certPath],
+    // As kubeadm's clusters: each component may do only what its identity's roles allow.
+    ...['--authorization-mode', 'Node,RBAC'],
   ];
   return {
     pki,

@@ -76,7 +76,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   // The port is known only once listening: the PKI comes first, the kubeconfigs after.
   const pki = options.secure ? ensureLabPki(join(dir, 'pki')) : undefined;
   const tls = pki ? { cert: pki.apiserver.cert, key: pki.apiserver.key, clientCa: pki.ca.cert } : undefined;
-  const server = await startApiServer({ store, port: 0, logger, ...(tls && pki ? { tls, authenticator: unionAuthenticator(x509Authenticator), kubeletClient: { cert: pki.apiserverKubeletClient.cert, key: pki.apiserverKubeletClient.key, ca: pki.ca.cert } } : {}) });
+  const server = await startApiServer({ store, port: 0, logger, ...(tls && pki ? { tls, authenticator: unionAuthenticator(x509Authenticator), authorizationModes: ['Node', 'RBAC'] as const, kubeletClient: { cert: pki.apiserverKubeletClient.cert, key: pki.apiserverKubeletClient.key, ca: pki.ca.cert } } : {}) });
   const credentials = options.secure ? labCredentials(dir, server.url) : undefined;
   const kubeconfigPath = credentials?.adminKubeconfig() ?? join(dir, 'kubeconfig');
   if (!credentials) await writeFile(kubeconfigPath, kubeconfigFor(server.url));
