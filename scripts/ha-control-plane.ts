@@ -11,8 +11,9 @@
 // and a new holder is the one running process whose identity is not yet known.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeClient, isNotFound, kinds } from '../client/index.js';
+import { KubeClient, httpTransport, isNotFound, kinds, tlsTransport } from '../client/index.js';
 import { startEtcdCluster, type EtcdCluster, type EtcdMemberPorts } from './etcd-cluster.js';
+import type { LabCredentials } from './lab-credentials.js';
 import { freePort } from './ports.js';
 import { startProcess, stopProcess, type LabProcess, type LogStream } from './processes.js';
 
@@ -43,6 +44,12 @@ export interface HaControlPlaneOptions {
   /** The children's environment (LOG_LEVEL). */
   readonly env: NodeJS.ProcessEnv;
   readonly startTimeoutMs?: number;
+  /**
+   * A secure plane (as `kubelab up`): HTTPS, client certificates, Node,RBAC,
+   * the controllers as system:kube-controller-manager. Absent: plain HTTP on
+   * loopback, every request the lab admin (the test and the bench).
+   */
+  readonly credentials?: LabCredentials;
 }
 
 export interface ApiServerProcess extends LabProcess {
@@ -92,6 +99,8 @@ function leaderElectionArgs(flags: LeaderElectionFlags | undefined): string[] {
 /** Starts etcd, then the apiservers (resolves each once /readyz answers), then the controllers processes one after the other as the header says. */
 export async function startHaControlPlane(options: HaControlPlaneOptions): Promise<HaControlPlane> {
   const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const credentials = options.credentials;
+  const transport = credentials ? tlsTransport(credentials.adminTls()) : httpTransport;
   const etcd = await startEtcdCluster({
     members: options.etcdMembers,
     dataDir: join(options.dataDir, 'etcd'),
@@ -109,12 +118,14 @@ export async function startHaControlPlane(options: HaControlPlaneOptions): Promi
     for (let i = 0; i < options.apiservers; i++) {
       const port = options.apiserverPorts?.[i] ?? (await freePort());
       const name = `apiserver-${i + 1}`;
-      const args = ['--port', String(port), '--insecure', '--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(',')];
-      apiservers.push({ ...startProcess(name, dist('apiserver/main.js'), args, options.logs, options.env), url: `http://127.0.0.1:${port}` });
+      const security = credentials ? credentials.apiserverArgs() : ['--insecure'];
+      const args = ['--port', String(port), ...security, '--store', 'etcd', '--etcd-endpoints', etcd.endpoints.join(',')];
+      apiservers.push({ ...startProcess(name, dist('apiserver/main.js'), args, options.logs, options.env), url: `${credentials ? 'https' : 'http'}://127.0.0.1:${port}` });
     }
-    await Promise.all(apiservers.map((a) => waitFor(`${a.name} ready`, timeoutMs, async () => isRunning(a) && (await fetch(`${a.url}/readyz`)).ok)));
+    const ready = async (url: string) => (await transport(`${url}/readyz`, { method: 'GET', headers: {} })).ok;
+    await Promise.all(apiservers.map((a) => waitFor(`${a.name} ready`, timeoutMs, async () => isRunning(a) && (await ready(a.url)))));
     const urls = apiservers.map((a) => a.url);
-    const client = new KubeClient({ server: urls, requestTimeoutMs: 2_000 });
+    const client = new KubeClient({ server: urls, requestTimeoutMs: 2_000, ...(credentials ? { tls: credentials.adminTls() } : {}) });
     const leases = client.resource(kinds.Lease, CONTROLLER_MANAGER_LEASE.namespace);
     const leaseHolder = async () => {
       try {
@@ -124,7 +135,8 @@ export async function startHaControlPlane(options: HaControlPlaneOptions): Promi
         throw error;
       }
     };
-    const controllersArgs = ['--server', urls.join(','), '--leader-elect', ...leaderElectionArgs(options.leaderElection), ...(options.controllersArgs ?? [])];
+    const identity = credentials ? ['--kubeconfig', credentials.controllersKubeconfig()] : [];
+    const controllersArgs = [...identity, '--server', urls.join(','), '--leader-elect', ...leaderElectionArgs(options.leaderElection), ...(options.controllersArgs ?? [])];
     const startControllers = async (count: number) => {
       const before = await leaseHolder();
       for (let i = 0; i < count; i++) {

@@ -66,7 +66,7 @@ test('kubelab up --ha prints the pids and the leader, serves kubectl, and stops 
     assert.match(leads, /^kubelab: controllers-1 \(pid \d+\) leads: it holds the Lease kube-system\/kube-controller-manager$/);
     const output = lines.join('\n');
     assert.match(output, new RegExp(`infra1 http://127.0.0.1:${etcdPorts[0]} \\(pid \\d+\\)`));
-    assert.match(output, new RegExp(`apiserver-2 ready at http://127.0.0.1:${port + 1} \\(pid \\d+\\)`));
+    assert.match(output, new RegExp(`apiserver-2 ready at https://127.0.0.1:${port + 1} \\(pid \\d+\\)`));
     assert.match(output, new RegExp(`export KUBECONFIG=${join(dataDir, 'kubeconfig')}`));
     const pids = [...output.matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
     assert.equal(new Set(pids).size, 7, 'three etcd members, two apiservers, two controllers processes');

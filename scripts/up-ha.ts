@@ -10,8 +10,10 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { httpTransport, tlsTransport } from '../client/index.js';
 import { startHaControlPlane, CONTROLLER_MANAGER_LEASE, type HaControlPlane } from './ha-control-plane.js';
 import { kubeconfigFor } from './kubeconfig.js';
+import { labCredentials } from './lab-credentials.js';
 import { ensureLabStorageClass, kubeletArgs, labNodes, LAB_NODE_MONITOR_GRACE_SECONDS } from './lab.js';
 import { LabSession } from './lab-session.js';
 import { logStream, startProcess, type LabProcess } from './processes.js';
@@ -66,6 +68,9 @@ export async function upHa(options: HaUpOptions): Promise<number> {
   try {
     say(`${resumed ? 'resuming the HA cluster' : 'starting a new HA cluster'} in ${options.dataDir}`);
     const etcdPorts = options.etcdClientPorts?.map((client) => ({ client, peer: client + 1 })) ?? HA_ETCD_PORTS;
+    // As `kubelab up`: HTTPS and a certificate per process unless --insecure; the admin's kubeconfig names the first apiserver.
+    const credentials = options.insecure ? undefined : labCredentials(options.dataDir, `https://127.0.0.1:${options.port}`);
+    const transport = credentials ? tlsTransport(credentials.adminTls()) : httpTransport;
     plane = await startHaControlPlane({
       dataDir: options.dataDir,
       etcdMembers: etcdPorts.length,
@@ -76,6 +81,7 @@ export async function upHa(options: HaUpOptions): Promise<number> {
       controllersArgs: ['--node-monitor-grace-period', `${LAB_NODE_MONITOR_GRACE_SECONDS}s`],
       logs,
       env,
+      credentials,
     });
     const etcdMembers = plane.etcd.members.map((m) => `${m.name} ${m.endpoint} (pid ${m.pid})`).join(', ');
     say(`etcd ${plane.etcd.version} ready: ${etcdMembers}`);
@@ -83,13 +89,14 @@ export async function upHa(options: HaUpOptions): Promise<number> {
     say(`controllers: ${plane.controllers.map((c) => `${c.name} (pid ${c.child.pid})`).join(', ')}, with --leader-elect`);
     session.running.push(...plane.apiservers, ...plane.controllers);
     const url = plane.urls[0]!;
-    const kubeconfig = join(options.dataDir, 'kubeconfig');
-    writeFileSync(kubeconfig, kubeconfigFor(url));
-    await ensureLabStorageClass(url, options.defaultStorageClass ?? false);
+    const kubeconfig = credentials?.adminKubeconfig() ?? join(options.dataDir, 'kubeconfig');
+    if (!credentials) writeFileSync(kubeconfig, kubeconfigFor(url));
+    await ensureLabStorageClass(url, options.defaultStorageClass ?? false, transport);
     const nodes = labNodes(options.nodes);
     const server = plane.urls.join(',');
-    for (const node of nodes) session.running.push(startProcess(node.name, dist('kubelet-sim/main.js'), ['--server', server, ...kubeletArgs(node)], logs, env));
-    await session.waitForNodes(url, new Set(nodes.map((n) => n.name)));
+    const identity = (node: string) => (credentials ? ['--kubeconfig', credentials.kubeletKubeconfig(node)] : []);
+    for (const node of nodes) session.running.push(startProcess(node.name, dist('kubelet-sim/main.js'), [...identity(node.name), '--server', server, ...kubeletArgs(node)], logs, env));
+    await session.waitForNodes(url, new Set(nodes.map((n) => n.name)), transport);
     void reportLeaders(plane, session);
     const etcd = plane.etcd;
     const label = (lab: LabProcess) => (lab.name.startsWith('node-') ? `${lab.name}'s kubelet` : etcd.members.some((m) => m.name === lab.name) ? `etcd member ${lab.name}` : lab.name);
