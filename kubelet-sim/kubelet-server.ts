@@ -143,7 +143,9 @@ export class KubeletServer {
     };
     const unsubscribe = instance.follow({ line: (line) => void (write(line) || stop()), end: stop });
     this.closers.add(stop);
-    request.on('close', stop);
+    // The response's close (the client went away, or the stream ended), not the request's:
+    // an IncomingMessage closes once its (empty) body is consumed, with the client still reading.
+    response.on('close', stop);
   }
 
   private serveUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
