@@ -55,6 +55,18 @@ describe('container logs', () => {
     assert.equal(logs.instance('u1', 'main'), undefined);
   });
 
+  test('a pod gone without its deletion seen (a missed watch event) still prints the stop lines to its followers', () => {
+    const logs = new ContainerLogs(() => T0 + 7000);
+    logs.observe(podWith({ containerID: 'c1', state: { running: { startedAt: iso(T0) } } }, 'nginx:1.27'));
+    const seen: string[] = [];
+    let ended = false;
+    logs.instance('u1', 'main')!.follow({ line: (l) => seen.push(l.text), end: () => (ended = true) });
+    logs.forget('u1');
+    assert.equal(seen[0], '2026/11/23 13:00:07 [notice] 1#1: signal 3 (SIGQUIT) received, shutting down');
+    assert.equal(seen.at(-1), '2026/11/23 13:00:07 [notice] 1#1: exit');
+    assert.equal(ended, true);
+  });
+
   test('each instance keeps its last maxLines lines', () => {
     const logs = new ContainerLogs(() => T0, 3);
     logs.observe(podWith({ containerID: 'c1', state: { running: { startedAt: iso(T0) } } }, 'nginx'));

@@ -75,6 +75,8 @@ export class ContainerInstance {
 interface ContainerEntry {
   current?: ContainerInstance;
   previous?: ContainerInstance;
+  /** The container's image, for the lines it prints when stopped. */
+  image?: string;
 }
 
 export const containerLogDefaults = {
@@ -107,9 +109,18 @@ export class ContainerLogs {
     }
   }
 
-  /** The pod is gone: its instances end (followers stop) and its logs are dropped. */
+  /**
+   * The pod is gone: its instances end (followers stop) and its logs are
+   * dropped. A container still running when its pod went (the deletion seen
+   * only once the pod was gone, as after a missed watch event) was stopped
+   * all the same: its stop lines come first, as the kubelet's kill would print them.
+   */
   forget(uid: string): void {
-    for (const entry of this.pods.get(uid)?.values() ?? []) entry.current?.end();
+    for (const [container, entry] of this.pods.get(uid) ?? []) {
+      const current = entry.current;
+      if (current && !current.ended) current.write(this.now(), stopLines(entry.image ?? '', container, this.now()));
+      current?.end();
+    }
     this.pods.delete(uid);
   }
 
@@ -130,6 +141,7 @@ export class ContainerLogs {
   private observeContainer(uid: string, spec: Container, status: ContainerStatus, deletionTimestamp: string | undefined): void {
     const entry = this.entry(uid, spec.name);
     const image = spec.image ?? '';
+    entry.image = image;
     const restarts = status.restartCount ?? 0;
     const last = status.lastState?.terminated;
     // The previous run: the current instance ended (or, adopted, one rebuilt from lastState).

@@ -84,7 +84,8 @@ describe('kubectl logs and exec on simulated pods', () => {
     const child = lab.kubectl.spawn('logs', '-f', 'web-0');
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // 'close', not 'exit': a process may exit before its last output is read from the pipe.
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
     await eventually('the start lines', () => Promise.resolve(out.includes('start worker process 29') ? true : undefined), 10_000);
     await ok('delete', 'pod', 'web-0', '--wait=false');
     const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('timeout'), 15_000))]);
