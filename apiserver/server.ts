@@ -9,7 +9,7 @@ import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, 
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { classify, InFlight, limitDefaults, tooManyRequests, WatchCounts, type RequestLimits } from './limits.js';
 import { ANONYMOUS, forbidden, forbiddenPath, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
-import { admitNodeRequest, authorizerFor, ensureBootstrapPolicy, nodeIdentity, type AuthorizationMode } from './authz/index.js';
+import { admitNodeRequest, authorizerFor, confirmNoEscalation, ensureBootstrapPolicy, escalationContext, isEscalationChecked, nodeIdentity, type AuthorizationMode } from './authz/index.js';
 import { answerReview, isReview, type Reviewers } from './authz/reviews.js';
 import { decodeObjectBody, negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
@@ -137,6 +137,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     // A custom authorizer cannot list its rules: the answer says it is incomplete, as upstream's for a webhook.
     rulesFor: options.authorizer ? () => ({ rules: [], incomplete: true }) : modes.rulesFor,
   };
+  const escalation = escalationContext(authorizer, reviewers.rulesFor, cache);
   // Authentication comes first, for every path: the public ones take anyone, as upstream's anonymous user.
   app.addHook('onRequest', async (request, reply) => {
     request.startedAt = process.hrtime.bigint();
@@ -248,6 +249,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       return send(reply, request, { code: 201, body: review });
     }
     await admitNode(request.user ?? ANONYMOUS, info, body, contentType);
+    await admitRbacWrite(request.user ?? ANONYMOUS, info, body, contentType, query, userAgent);
     if (info.subresource === 'log') return serveLog(info, request, reply);
     // as upstream: exec is an upgrade (WebSocket here; SPDY is not served, kubectl 1.32 speaks WebSocket first).
     if (info.subresource === 'exec') throw badRequest('Upgrade request required');
@@ -277,6 +279,19 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const created = info.verb === 'create' && info.subresource === undefined ? decodeObjectBody(body, contentType) : undefined;
     const existing = info.name === undefined ? undefined : await registry.of(info.resource).get(info.namespace, info.name).catch(() => undefined);
     admitNodeRequest({ user, info, created, existing });
+  }
+
+  /**
+   * RBAC's escalation prevention, on the object the write would store: the
+   * write is first made as a dry run (defaults, patches and applies done),
+   * then its rules or its role's rules must be the user's own.
+   */
+  async function admitRbacWrite(user: UserInfo, info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent: string | undefined): Promise<void> {
+    if (!['create', 'update', 'patch'].includes(info.verb) || info.subresource !== undefined || !isEscalationChecked(info.resource)) return;
+    if (user.groups.includes('system:masters')) return;
+    const dry = { ...query, dryRun: 'All' };
+    const write = info.verb === 'create' ? rest.create(info, body, contentType, dry, userAgent) : info.verb === 'update' ? rest.update(info, body, contentType, dry, userAgent) : rest.patch(info, body, contentType, dry, userAgent);
+    await confirmNoEscalation(user, info, (await write).body, escalation);
   }
 
   function send(reply: FastifyReply, request: FastifyRequest, answer: Answer): FastifyReply {

@@ -10,11 +10,13 @@ import { encodeObject, timestamp } from '../registry/object-store.js';
 import type { KubeObject } from '../registry/strategy.js';
 import type { WatchCache } from '../watch-cache.js';
 import { bootstrapPolicy } from './bootstrap-policy.js';
+import type { EscalationContext } from './escalation.js';
 import { NodeAuthorizer, nodeIdentity, podNode, type NodeGraph } from './node.js';
 import { RbacAuthorizer, type RbacObjects } from './rbac.js';
 import type { Attributes, PolicyRule } from './rules.js';
 
 export { admitNodeRequest } from './node-restriction.js';
+export { confirmNoEscalation, isEscalationChecked, type EscalationContext } from './escalation.js';
 export { nodeIdentity } from './node.js';
 export type { PolicyRule } from './rules.js';
 
@@ -115,6 +117,20 @@ export function authorizerFor(modes: readonly AuthorizationMode[], cache: WatchC
     return { rules, incomplete: incomplete || errors.length > 0, ...(errors.length > 0 ? { evaluationError: errors.length === 1 ? errors[0] : `[${errors.join(', ')}]` } : {}) };
   };
   return { authorizer, rulesFor };
+}
+
+/** What escalation prevention reads: the server's authorizer, the modes' rules, and roles from the watch cache. */
+export function escalationContext(authorizer: Authorizer, rulesFor: ModeAuthorizer['rulesFor'], cache: WatchCache): EscalationContext {
+  const objects = cacheObjects(cache);
+  return {
+    authorizer,
+    rulesFor,
+    roleRules: (kind, namespace, name) => {
+      const role = kind === 'Role' ? objects.role(namespace, name) : objects.clusterRole(name);
+      return role ? ((role as { rules?: PolicyRule[] }).rules ?? []) : undefined;
+    },
+    roleType: (kind) => (kind === 'Role' ? ROLES : CLUSTER_ROLES),
+  };
 }
 
 /**
