@@ -10,12 +10,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { kinds } from '../client/index.js';
+import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
 import { eventually } from './eventually.js';
 import { labWithKubectl, type WatchedLines } from './kubectl.js';
 import { S6_VOLUMES, S6_WEB } from './manifests.js';
 
 describe('S6 walkthrough: a StatefulSet with claims on hand-made volumes, with kubectl', () => {
-  const lab = labWithKubectl();
+  // Pods start at half the lab's own pace, not the tenth other tests use: kubectl's `delete --wait`
+  // looks at its cache 100 ms after listing, and a StatefulSet pod re-created (same name, new uid)
+  // within that window makes kubectl wait for a deletion that already happened (its race, which a
+  // real cluster's or the lab's seconds-long pod start never meets).
+  const lab = labWithKubectl({ kubelet: { leaseRenewMs: 200, stages: scaleStageDelays(defaultPodStages, 0.5) } });
   const { ok, rows } = lab;
   let watched: WatchedLines;
   /** The volume each claim was bound to in step 6, to check that later steps keep it. */

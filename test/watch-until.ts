@@ -23,6 +23,10 @@ export async function watchUntil<T>(
   const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
   const decoder = new TextDecoder();
   let buffered = '';
+  // The watch guarantees (test/watch-guarantees) on the way: from a resourceVersion, events come in
+  // strictly increasing order, none twice. (From none or "0", the synthetic ADDED events of what
+  // exists come first, in no order, as upstream's.)
+  let last = options.resourceVersion && options.resourceVersion !== '0' ? Number(options.resourceVersion) : undefined;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -34,6 +38,11 @@ export async function watchUntil<T>(
         buffered = buffered.slice(newline + 1);
         if (!line) continue;
         const event = JSON.parse(line) as WatchEventLine<T>;
+        if (last !== undefined && event.type !== 'BOOKMARK' && event.type !== 'ERROR') {
+          const at = Number((event.object as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion);
+          assert.ok(at > last, `watch ${collectionPath}: ${event.type} at resourceVersion ${at} after ${last}: out of order or twice`);
+          last = at;
+        }
         if (found(event) === true) return event;
       }
     }
