@@ -252,7 +252,11 @@ const request: fc.Arbitrary<FuzzRequest> = fc
   })
   .chain(({ method, target: { path, object }, accept, auth }) => typedBody(object).map(({ contentType, body }) => ({ method, path, accept, auth, contentType, body })));
 
-const isStatus = (parsed: any, code: number) => parsed?.kind === 'Status' && parsed.apiVersion === 'v1' && parsed.status === 'Failure' && parsed.code === code && typeof parsed.message === 'string' && typeof parsed.reason === 'string';
+function isStatus(parsed: unknown, code: number): boolean {
+  if (typeof parsed !== 'object' || parsed === null) return false;
+  const s = parsed as Record<string, unknown>;
+  return s.kind === 'Status' && s.apiVersion === 'v1' && s.status === 'Failure' && s.code === code && typeof s.message === 'string' && typeof s.reason === 'string';
+}
 
 /** How many answers of each status code. */
 const codes = new Map<number, number>();
@@ -279,7 +283,7 @@ async function send(r: FuzzRequest): Promise<string | undefined> {
   // as upstream's kube-openapi handler: an Accept it cannot serve gets a bare 406, no Status.
   if (response.status === 406 && r.path.startsWith('/openapi/')) return undefined;
   const type = response.headers.get('content-type') ?? '';
-  let parsed: any;
+  let parsed: unknown;
   try {
     if (type.startsWith('application/json')) parsed = JSON.parse(text);
     else if (type.startsWith('application/yaml')) parsed = YAML.parse(text);

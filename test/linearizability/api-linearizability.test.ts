@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { startTestServer } from '../../apiserver/test-support.js';
 import { openStore } from '../../store/index.js';
-import { checkReplaysToList, checkWatch, watchHttp } from '../watch-guarantees/index.js';
+import { checkReplaysToList, checkWatch, namedVersions, watchHttp } from '../watch-guarantees/index.js';
 import { checkOperations, type Operation } from './checker.js';
 import { LOST, objectModel, type ObjectInput, type ObjectOutput } from './object-model.js';
 
@@ -134,9 +134,8 @@ test(`${CLIENTS} concurrent clients of the API server leave a linearizable histo
     assert.equal(report.result, 'ok', `not linearizable: ${report.failure?.longestPrefix.join('\n') ?? 'timed out (unknown)'}`);
     const { body: end } = await server.call('GET', PATH);
     await watch.waitFor((f) => f.resourceVersion >= Number(end.metadata.resourceVersion) || f.type === 'ERROR', 5_000);
-    const named = (items: any[]) => items.map((o) => ({ name: o.metadata.name as string, resourceVersion: Number(o.metadata.resourceVersion) }));
     const events = checkWatch(await watch.stop(), { from: Number(start.metadata.resourceVersion), name: 'watch over the run' });
-    checkReplaysToList(named(start.items), events, named(end.items));
+    checkReplaysToList(namedVersions(start.items), events, namedVersions(end.items));
     const statuses = new Map<number, number>();
     for (const op of history) statuses.set(op.output.status, (statuses.get(op.output.status) ?? 0) + 1);
     t.diagnostic(

@@ -86,6 +86,11 @@ export function checkSameSequence(a: readonly WatchFrame[], b: readonly WatchFra
 }
 
 /** Replays the events onto the objects listed at the watch's start: the result must be what a list shows at the end. */
+/** A list's objects as checkReplaysToList compares them: each name and resourceVersion. */
+export function namedVersions(items: readonly { metadata?: { name?: string; resourceVersion?: string } }[]): { name: string; resourceVersion: number }[] {
+  return items.map((o) => ({ name: o.metadata?.name ?? '', resourceVersion: Number(o.metadata?.resourceVersion) }));
+}
+
 export function checkReplaysToList(
   start: readonly { name: string; resourceVersion: number }[],
   events: readonly WatchFrame[],

@@ -1,4 +1,4 @@
 // Watch guarantees: record API watches (HTTP or WebSocket) and check what
 // they delivered. See guarantees.ts for the list, recorder.ts for use.
 export { watchHttp, watchWebSocket, type WatchFrame, type WatchQuery, type WatchRecorder } from './recorder.js';
-export { changeOf, checkNoGaps, checkReplaysToList, checkSameSequence, checkWatch, type WatchCheck } from './guarantees.js';
+export { changeOf, checkNoGaps, checkReplaysToList, checkSameSequence, checkWatch, namedVersions, type WatchCheck } from './guarantees.js';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestServer } from '../../apiserver/test-support.js';
 import { openStore } from '../../store/index.js';
-import { checkNoGaps, checkReplaysToList, checkSameSequence, checkWatch, watchHttp, watchWebSocket, type WatchFrame } from './index.js';
+import { checkNoGaps, checkReplaysToList, checkSameSequence, checkWatch, namedVersions, watchHttp, watchWebSocket, type WatchFrame } from './index.js';
 
 const WRITERS = 4;
 const NAMES = 8;
@@ -24,7 +24,7 @@ test('watches stay ordered, whole and in agreement while the store compacts ever
   try {
     const listed = async () => {
       const { body } = await server.call('GET', PATH);
-      return { revision: Number(body.metadata.resourceVersion), items: (body.items as any[]).map((o) => ({ name: o.metadata.name as string, resourceVersion: Number(o.metadata.resourceVersion) })) };
+      return { revision: Number(body.metadata.resourceVersion), items: namedVersions(body.items) };
     };
     const start = await listed();
     const rv = String(start.revision);
