@@ -560,7 +560,7 @@ describe('a restarted API server', () => {
   });
 });
 
-describe('updates without a resourceVersion', () => {
+describe('updates and deletes without a resourceVersion', () => {
   // On LevelDB a write waits for its group commit, so concurrent requests interleave between read and write.
   let dir: string;
   let levelServer: TestServer;
@@ -583,5 +583,44 @@ describe('updates without a resourceVersion', () => {
     const last = answers.reduce((p, q) => (Number(q.body.metadata.resourceVersion) > Number(p.body.metadata.resourceVersion) ? q : p));
     const stored = await levelServer.call('GET', `${path}/cm-race`);
     assert.deepEqual(stored.body.data, last.body.data);
+  });
+
+  test('a delete without preconditions that a write overtakes is not a 409: it is decided again on the newer object (upstream conditionalDelete)', async () => {
+    // A store in which, each time, another writer updates the object between the delete's read and its write.
+    const inner = await openStore({ backend: 'memory', autoCompaction: false });
+    let overtaken = 0;
+    const racing = new Proxy(inner, {
+      get(target, property, receiver) {
+        if (property !== 'delete') return Reflect.get(target, property, receiver) as unknown;
+        return async (key: string, options?: { expectedModRevision?: number }) => {
+          const kv = await target.get(key);
+          if (kv && overtaken < 3) {
+            overtaken++;
+            await target.update(key, kv.value, { expectedModRevision: kv.modRevision });
+          }
+          return target.delete(key, options);
+        };
+      },
+    });
+    const server = await startTestServer({ store: racing });
+    try {
+      const path = '/api/v1/namespaces/default/configmaps';
+      await server.call('POST', path, { metadata: { name: 'cm-overtaken' }, data: { v: 'start' } });
+      const deleted = await server.call('DELETE', `${path}/cm-overtaken`);
+      assert.equal(deleted.status, 200, JSON.stringify(deleted.body));
+      assert.equal(overtaken, 3);
+      assert.equal((await server.call('GET', `${path}/cm-overtaken`)).status, 404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a delete whose resourceVersion precondition is stale is still a 409', async () => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const created = await levelServer.call('POST', path, { metadata: { name: 'cm-delete-stale' }, data: { v: 'start' } });
+    await levelServer.call('PUT', `${path}/cm-delete-stale`, { metadata: { name: 'cm-delete-stale' }, data: { v: 'changed' } });
+    const answer = await levelServer.call('DELETE', `${path}/cm-delete-stale`, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: created.body.metadata.resourceVersion } });
+    assert.equal(answer.status, 409);
+    assert.match(answer.body.message, /^Operation cannot be fulfilled on configmaps "cm-delete-stale": Precondition failed: ResourceVersion in precondition/);
   });
 });

@@ -59,7 +59,7 @@ export interface ListMeta {
 /** How many keys a paginated list reads from the store at a time while filtering. */
 const PAGE_READ = 500;
 /**
- * How often an update or patch without a resourceVersion precondition is
+ * How often an update, patch or delete without a resourceVersion precondition is
  * tried again after a concurrent write got in first (upstream's GuaranteedUpdate): each round lets at least one writer of the
  * key through, so only a pathological loop ever meets this bound (upstream has none).
  */
@@ -477,16 +477,28 @@ export class RestHandlers {
    * store.go Delete): preconditions, then either a mark (deletionTimestamp,
    * while a grace period runs or finalizers remain) or removal.
    */
-  private async deleteObject(resource: ResourceType, objects: ObjectStore, current: KubeObject, options: DeleteOptions): Promise<Answer> {
+  private async deleteObject(resource: ResourceType, objects: ObjectStore, first: KubeObject, options: DeleteOptions): Promise<Answer> {
+    // As upstream's conditionalDelete and GuaranteedUpdate: a concurrent write
+    // between the read and the (modRevision-guarded) write is no conflict; the
+    // delete is decided again on the newer object, its preconditions checked
+    // against that one. Only a failed precondition is a 409.
+    let current = first;
+    for (let attempt = 1; ; attempt++) {
+      checkDeletePreconditions(objects, current, options.preconditions);
+      try {
+        return await this.deleteOnce(resource, objects, current, options);
+      } catch (error) {
+        const raced = error instanceof ApiError && error.reason === 'Conflict';
+        if (!raced || attempt >= UNCONDITIONAL_UPDATE_ATTEMPTS) throw error;
+        current = await objects.get(current.metadata!.namespace, current.metadata!.name!);
+      }
+    }
+  }
+
+  /** One try of deleteObject on the object as read. */
+  private async deleteOnce(resource: ResourceType, objects: ObjectStore, current: KubeObject, options: DeleteOptions): Promise<Answer> {
     const meta = current.metadata!;
     const name = meta.name!;
-    const pre = options.preconditions;
-    if (pre?.uid && pre.uid !== meta.uid) {
-      throw conflict(objects.subject(name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
-      throw conflict(objects.subject(name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
-    }
     const held = objects.strategy.holdDeletion?.(structuredClone(current), timestamp(this.clock.now()));
     if (held) {
       if (options.dryRun) return { code: 200, body: withType(resource, held) };
@@ -535,6 +547,17 @@ export class RestHandlers {
 }
 
 // --- helpers ---------------------------------------------------------------
+
+/** A delete's preconditions (uid, resourceVersion) against the object as stored: 409 when either differs. */
+function checkDeletePreconditions(objects: ObjectStore, current: KubeObject, pre: DeleteOptions['preconditions']): void {
+  const meta = current.metadata!;
+  if (pre?.uid && pre.uid !== meta.uid) {
+    throw conflict(objects.subject(meta.name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+    throw conflict(objects.subject(meta.name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+  }
+}
 
 interface DeleteOptions {
   gracePeriodSeconds?: number;
