@@ -7,6 +7,7 @@
 //   update(v, rv?)   -> 200 with a new resourceVersion; 409 Conflict when rv is
 //                       given and is not the current one; 404 when absent
 //   delete           -> 200, or 404 when absent
+//   list             -> 200 with every object: a read of each key at once
 // Every successful write moves the resourceVersion forward. An answer that
 // never came ('lost') leaves two possible states: applied, or not.
 import type { Operation } from './checker.js';
@@ -16,13 +17,17 @@ export type ObjectInput =
   | { readonly key: string; readonly op: 'get' }
   | { readonly key: string; readonly op: 'create'; readonly value: string }
   | { readonly key: string; readonly op: 'update'; readonly value: string; readonly resourceVersion?: number }
-  | { readonly key: string; readonly op: 'delete' };
+  | { readonly key: string; readonly op: 'delete' }
+  /** A list of the whole collection (key '*'); checked as a read of each key (listItems). */
+  | { readonly key: string; readonly op: 'list' };
 
 /** What came back: the HTTP status, and for a 200/201 the object's value and resourceVersion. 0: no answer. */
 export interface ObjectOutput {
   readonly status: number;
   readonly value?: string;
   readonly resourceVersion?: number;
+  /** A list's answer: each object listed, by name (the list's resourceVersion is `resourceVersion`). */
+  readonly items?: Readonly<Record<string, { readonly value: string; readonly resourceVersion: number }>>;
 }
 
 /** Absent, or a value at a resourceVersion (undefined when set by a write whose answer was lost). */
@@ -42,7 +47,8 @@ function stepObject(state: ObjectState, input: ObjectInput, output: ObjectOutput
     return [{ exists: true, value, resourceVersion: rv, floor: rv }];
   };
   switch (input.op) {
-    case 'get': {
+    case 'get':
+    case 'list': {
       if (status === LOST) return [state];
       if (status === 404) return state.exists ? [] : [state];
       if (status !== 200 || !state.exists || output.value !== state.value) return [];
@@ -69,15 +75,52 @@ function stepObject(state: ObjectState, input: ObjectInput, output: ObjectOutput
   }
 }
 
+/**
+ * A list is a read of every key at one resourceVersion: split into one read
+ * per key (an absent one a 404), so each key's history checks what the list
+ * showed of it. (Linearizable per key is what this proves of lists; that the
+ * keys were read at one instant is checkListSnapshots'.) A list whose answer
+ * was lost, or that failed, constrains nothing and is left out.
+ */
+export function listItems(history: readonly Operation<ObjectInput, ObjectOutput>[]): Operation<ObjectInput, ObjectOutput>[] {
+  const keys = [...new Set(history.filter((op) => op.input.op !== 'list').map((op) => op.input.key))];
+  return history.flatMap((op) => {
+    if (op.input.op !== 'list') return [op];
+    if (op.output.status !== 200 || !op.output.items) return [];
+    const items = op.output.items;
+    return keys.map((key) => ({ ...op, input: { key, op: 'list' as const }, output: items[key] ? { status: 200, ...items[key] } : { status: 404 } }));
+  });
+}
+
+/**
+ * What a list's resourceVersion promises (upstream's consistent list): every
+ * object in it is at or before it, and every write acknowledged before the
+ * list was asked for is at or before it too. Returns the broken promises.
+ */
+export function checkListSnapshots(history: readonly Operation<ObjectInput, ObjectOutput>[]): string[] {
+  const writes = history.filter((op) => op.input.op !== 'get' && op.input.op !== 'list' && op.output.resourceVersion !== undefined);
+  const broken: string[] = [];
+  for (const list of history.filter((op) => op.input.op === 'list' && op.output.status === 200)) {
+    const at = list.output.resourceVersion ?? 0;
+    for (const [name, item] of Object.entries(list.output.items ?? {})) {
+      if (item.resourceVersion > at) broken.push(`client ${list.clientId}'s list at ${at} holds ${name}@${item.resourceVersion}, after it`);
+    }
+    const before = writes.filter((w) => w.return < list.call && w.output.resourceVersion! > at);
+    for (const w of before) broken.push(`client ${list.clientId}'s list at ${at} [${list.call}] is behind ${objectModel.describe(w)}, acknowledged before it was asked`);
+  }
+  return broken;
+}
+
 export const objectModel: LinearizabilityModel<ObjectState, ObjectInput, ObjectOutput> = {
   init: () => absent(0),
   step: stepObject,
   stateKey: (s) => (s.exists ? `${s.value}@${s.resourceVersion ?? '?'}>${s.floor}` : `absent>${s.floor}`),
-  partition: (history) => partitionBy(history, (op) => op.input.key),
+  partition: (history) => partitionBy(listItems(history), (op) => op.input.key),
   describe: (op: Operation<ObjectInput, ObjectOutput>) => {
     const { input, output } = op;
     const args = input.op === 'create' ? `(${input.value})` : input.op === 'update' ? `(${input.value}${input.resourceVersion !== undefined ? `, rv ${input.resourceVersion}` : ''})` : '()';
-    const answer = output.status === LOST ? 'lost' : `${output.status}${output.value !== undefined ? ` ${output.value}@${output.resourceVersion}` : ''}`;
+    const answer =
+      output.status === LOST ? 'lost' : `${output.status}${output.value !== undefined ? ` ${output.value}@${output.resourceVersion}` : ''}${output.items ? ` at ${output.resourceVersion}` : ''}`;
     return `client ${op.clientId}: ${input.key}.${input.op}${args} -> ${answer} [${op.call}, ${op.return}]`;
   },
 };
