@@ -7,7 +7,7 @@
 // layouts are those of k8s.io/api's generated.proto for the kinds below.
 //
 // Not built yet: kinds other than Namespace, ConfigMap, Service, the RBAC kinds
-// and the self-subject reviews (their
+// and the access reviews (their
 // bodies get a 415 that says so), and protobuf answers (kubelab always
 // answers JSON, which every client accepts).
 import protobuf from 'protobufjs';
@@ -124,6 +124,19 @@ const descriptor: Record<string, unknown> = {
     SelfSubjectRulesReviewSpec: { fields: { namespace: { type: 'string', id: 1 } } },
     SelfSubjectRulesReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'SelfSubjectRulesReviewSpec', id: 2 } } },
     SelfSubjectReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 } } },
+    // SubjectAccessReview and LocalSubjectAccessReview (a component's client asking about another user).
+    ExtraValue: { fields: { items: { rule: 'repeated', type: 'string', id: 1 } } },
+    SubjectAccessReviewSpec: {
+      fields: {
+        resourceAttributes: { type: 'ResourceAttributes', id: 1 },
+        nonResourceAttributes: { type: 'NonResourceAttributes', id: 2 },
+        user: { type: 'string', id: 3 },
+        groups: { rule: 'repeated', type: 'string', id: 4 },
+        extra: { keyType: 'string', type: 'ExtraValue', id: 5 },
+        uid: { type: 'string', id: 6 },
+      },
+    },
+    SubjectAccessReview: { fields: { metadata: { type: 'ObjectMeta', id: 1 }, spec: { type: 'SubjectAccessReviewSpec', id: 2 } } },
   },
 };
 const root = protobuf.Root.fromJSON(descriptor);
@@ -143,6 +156,8 @@ const KINDS: Record<string, protobuf.Type> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': root.lookupType('SelfSubjectAccessReview'),
   'authorization.k8s.io/v1/SelfSubjectRulesReview': root.lookupType('SelfSubjectRulesReview'),
   'authentication.k8s.io/v1/SelfSubjectReview': root.lookupType('SelfSubjectReview'),
+  'authorization.k8s.io/v1/SubjectAccessReview': root.lookupType('SubjectAccessReview'),
+  'authorization.k8s.io/v1/LocalSubjectAccessReview': root.lookupType('SubjectAccessReview'),
 };
 
 /** The fields besides metadata and spec whose empty values Go writes and JSON leaves out. */
@@ -201,6 +216,9 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
     const meta = decoded.metadata;
     for (const [field, value] of Object.entries(meta ?? {})) if (value === '' || value === 0) delete meta![field];
     if (decoded.spec !== undefined && kind !== 'Namespace') decoded.spec = asJson(decoded.spec) ?? {};
+    // A user's extra values are an ExtraValue message each in protobuf, a plain list in JSON.
+    const extra = (decoded.spec as { extra?: Record<string, { items?: string[] }> } | undefined)?.extra;
+    if (extra) (decoded.spec as { extra: Record<string, string[]> }).extra = Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, value.items ?? []]));
     for (const field of TOP_LEVEL_FIELDS) {
       if (decoded[field] === undefined) continue;
       const kept = asJson(decoded[field]);

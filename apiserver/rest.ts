@@ -206,14 +206,20 @@ export class RestHandlers {
 
   // --- writes --------------------------------------------------------------
 
-  async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
-    if (info.subresource === 'binding') return this.bind(info, body, contentType);
-    if (info.subresource === 'eviction') return this.evict(info, body, contentType, query);
-    if (info.name !== undefined) throw methodNotAllowed();
+  /** A create's body, decoded and checked against its kind and the create options (upstream's create.go): the reviews' too. */
+  decodeCreate(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query): { object: KubeObject; warnings: string[] } {
     checkWriteOptions('CreateOptions', query.fieldManager);
     const object = decodeObjectBody(body, contentType);
     checkType(info.resource, object);
     const { warnings } = checkBodyFields(info.resource, object, fieldValidationOf(query.fieldValidation, 'CreateOptions'), bodySource(body, contentType));
+    return { object, warnings };
+  }
+
+  async create(info: RequestInfo, body: Buffer | undefined, contentType: string | undefined, query: Query, userAgent?: string): Promise<Answer> {
+    if (info.subresource === 'binding') return this.bind(info, body, contentType);
+    if (info.subresource === 'eviction') return this.evict(info, body, contentType, query);
+    if (info.name !== undefined) throw methodNotAllowed();
+    const { object, warnings } = this.decodeCreate(info, body, contentType, query);
     const meta = (object.metadata ??= {});
     this.placeInNamespace(info, meta);
     await this.admission.admitCreate(info, object);

@@ -9,7 +9,7 @@ import { ApiError, badRequest, chooseRemoteCommandProtocol, deprecationWarning, 
 import { systemClock, type Clock, type Store } from '../store/index.js';
 import { classify, InFlight, limitDefaults, tooManyRequests, WatchCounts, type RequestLimits } from './limits.js';
 import { ANONYMOUS, forbidden, forbiddenPath, isPublicPath, labAdminAuthenticator, unauthorized, type Authenticator, type Authorizer, type UserInfo } from './auth.js';
-import { admitNodeRequest, authorizerFor, confirmNoEscalation, ensureBootstrapPolicy, escalationContext, isEscalationChecked, nodeIdentity, type AuthorizationMode } from './authz/index.js';
+import { admitNodeRequest, authorizerFor, headerPairs, impersonatedUser, ImpersonateUserRequired, confirmNoEscalation, ensureBootstrapPolicy, escalationContext, isEscalationChecked, nodeIdentity, type AuthorizationMode } from './authz/index.js';
 import { answerReview, isReview, type Reviewers } from './authz/reviews.js';
 import { decodeObjectBody, negotiate } from './content.js';
 import { discoveryPlugin } from './discovery.js';
@@ -148,6 +148,19 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       return reply.code(status.code ?? 401).send(status);
     }
     if (!request.user) return reply.code(401).send(unauthorized().toStatus());
+    // As upstream's filter chain: impersonation right after authentication, so that authorization,
+    // the in-flight exemption and everything after see the impersonated user.
+    try {
+      request.user = await impersonatedUser(request.user, headerPairs(request.raw.rawHeaders), authorizer);
+    } catch (error) {
+      if (error instanceof ImpersonateUserRequired) {
+        // upstream's responsewriters.InternalError: plain text, not a Status.
+        const text = `Internal Server Error: ${JSON.stringify(request.url)}: ${error.message}`.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+        return reply.code(500).type('text/plain; charset=utf-8').header('X-Content-Type-Options', 'nosniff').send(`${text}\n`);
+      }
+      const status = toApiError(error).toStatus();
+      return reply.code(status.code ?? 403).send(status);
+    }
     // A path that names no resource (discovery, OpenAPI, health, metrics) is authorized here; resource paths in infoOf.
     const path = request.url.split('?')[0]!;
     if (!isResourcePath(path)) {
@@ -245,8 +258,9 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
     if (info.verb === 'create' && isReview(info.resource)) {
-      const review = await answerReview(info, decodeObjectBody(body, contentType), request.user ?? ANONYMOUS, reviewers);
-      return send(reply, request, { code: 201, body: review });
+      const { object, warnings } = rest.decodeCreate(info, body, contentType, query);
+      const review = await answerReview(info, object, request.user ?? ANONYMOUS, reviewers);
+      return send(reply, request, { code: 201, body: review, warnings });
     }
     await admitNode(request.user ?? ANONYMOUS, info, body, contentType);
     await admitRbacWrite(request.user ?? ANONYMOUS, info, body, contentType, query, userAgent);

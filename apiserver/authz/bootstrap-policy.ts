@@ -117,6 +117,8 @@ const clusterRoles: Record<string, PolicyRule[]> = {
     rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
   ],
   'system:public-info-viewer': [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])],
+  // Authentication and authorization delegation (an aggregated API server, a kubelet's webhook): bound to no one by default.
+  'system:auth-delegator': [rule(['create'], ['authentication.k8s.io'], ['tokenreviews']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])],
   admin: [...adminRules, ...editRules, ...viewRules],
   edit: [...editRules, ...viewRules],
   view: viewRules,

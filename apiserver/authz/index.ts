@@ -16,6 +16,7 @@ import { RbacAuthorizer, type RbacObjects } from './rbac.js';
 import type { Attributes, PolicyRule } from './rules.js';
 
 export { admitNodeRequest } from './node-restriction.js';
+export { headerPairs, impersonatedUser, ImpersonateUserRequired } from './impersonation.js';
 export { confirmNoEscalation, isEscalationChecked, type EscalationContext } from './escalation.js';
 export { nodeIdentity } from './node.js';
 export type { PolicyRule } from './rules.js';

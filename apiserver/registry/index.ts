@@ -102,6 +102,8 @@ const kindStrategies: Record<string, KindStrategy> = {
   SelfSubjectReview: metadataOnly(),
   SelfSubjectAccessReview: metadataOnly(),
   SelfSubjectRulesReview: metadataOnly(),
+  SubjectAccessReview: metadataOnly(),
+  LocalSubjectAccessReview: metadataOnly(),
 };
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(

@@ -41,6 +41,8 @@ export const tables: Readonly<Record<string, TableConvertor>> = {
   SelfSubjectReview: reviewTable,
   SelfSubjectAccessReview: reviewTable,
   SelfSubjectRulesReview: reviewTable,
+  SubjectAccessReview: reviewTable,
+  LocalSubjectAccessReview: reviewTable,
 };
 
 export { humanDuration, age } from './format.js';
