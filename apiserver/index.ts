@@ -64,11 +64,20 @@ export type ApiServerStore =
   | { readonly backend: 'memory' }
   | { readonly backend: 'etcd'; readonly etcdEndpoints: readonly string[]; readonly etcdPrefix?: string };
 
+/** Upstream's --etcd-compaction-interval default: 5m0s. */
+export const DEFAULT_COMPACTION_INTERVAL_MS = 5 * 60_000;
+
 /**
  * Opens the store of an API server process. For etcd, StoreUnavailableError
  * with a clear message when no endpoint is given or none answers.
+ *
+ * Compaction as upstream's --etcd-compaction-interval: every interval, the
+ * history older than one interval is forgotten (0: never). On etcd, by
+ * upstream's compactor (store/etcd-compactor.ts); on the embedded stores, by
+ * their own automatic compaction set to the same rule.
  */
-export function openApiServerStore(choice: ApiServerStore, logger?: Logger): Promise<Store> {
-  if (choice.backend === 'etcd') return openEtcdStore({ endpoints: choice.etcdEndpoints, keyPrefix: choice.etcdPrefix, logger });
-  return openStore({ backend: choice.backend, dataDir: choice.backend === 'level' ? choice.dataDir : undefined, logger });
+export function openApiServerStore(choice: ApiServerStore, logger?: Logger, compactionIntervalMs = DEFAULT_COMPACTION_INTERVAL_MS): Promise<Store> {
+  if (choice.backend === 'etcd') return openEtcdStore({ endpoints: choice.etcdEndpoints, keyPrefix: choice.etcdPrefix, logger, compactionIntervalMs });
+  const autoCompaction = compactionIntervalMs > 0 ? { retainRevisions: 0, retainMs: compactionIntervalMs, intervalMs: compactionIntervalMs } : false;
+  return openStore({ backend: choice.backend, dataDir: choice.backend === 'level' ? choice.dataDir : undefined, logger, autoCompaction });
 }

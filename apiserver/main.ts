@@ -11,9 +11,10 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { AUTHORIZATION_MODES, labAdminAuthenticator, openApiServerStore, readTokenFile, startApiServer, tokenAuthenticator, unionAuthenticator, x509Authenticator, type ApiServerStore, type Authenticator, type AuthorizationMode, type KubeletClientTls, type ServingTls } from './index.js';
 import { limitDefaults } from './limits.js';
+import { parseDuration } from '../proto/index.js';
 
 const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--store level|memory|etcd] [--data-dir .kubelab/store]
-                 [--etcd-endpoints http://127.0.0.1:2379,...] [--etcd-prefix /cluster-a]
+                 [--etcd-endpoints http://127.0.0.1:2379,...] [--etcd-prefix /cluster-a] [--etcd-compaction-interval 5m0s]
                  [--max-requests-inflight 400] [--max-mutating-requests-inflight 200]
                  (--tls-cert-file FILE --tls-private-key-file FILE [--client-ca-file FILE] [--token-auth-file FILE]
                   [--kubelet-client-certificate FILE --kubelet-client-key FILE [--kubelet-certificate-authority FILE]]
@@ -24,7 +25,22 @@ const usage = `Usage: apiserver [--port 6443] [--host 127.0.0.1] [--store level|
   --store memory          nothing on disk
   --store etcd            a real etcd cluster, shared by every apiserver given the same
                           --etcd-endpoints (its members' client URLs) and --etcd-prefix
+  --etcd-compaction-interval D
+                          every D, forget the history older than D (watches and reads at older
+                          resourceVersions get 410 Expired); 0: never. As upstream, for every --store
   --insecure              plain HTTP, every request the lab's admin: only on a loopback --host`;
+
+/** A duration flag as Go writes it ("5m0s", "200ms", "0"); an Error naming the flag otherwise. */
+function durationFlag(flag: string, text: string): number {
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (error) {
+    throw new Error(`--${flag}: ${(error as Error).message}`);
+  }
+  if (ms < 0) throw new Error(`--${flag} must not be negative, not ${text}`);
+  return ms;
+}
 
 /** The store the flags ask for; an Error naming the flag when they do not make sense. */
 function storeChoice(values: { store: string; 'data-dir': string; 'etcd-endpoints'?: string; 'etcd-prefix'?: string }): ApiServerStore {
@@ -108,6 +124,7 @@ async function main(argv: string[]): Promise<void> {
       store: { type: 'string', default: 'level' },
       'etcd-endpoints': { type: 'string' },
       'etcd-prefix': { type: 'string' },
+      'etcd-compaction-interval': { type: 'string', default: '5m0s' },
       'max-requests-inflight': { type: 'string', default: String(limitDefaults.maxReadOnlyInFlight) },
       'max-mutating-requests-inflight': { type: 'string', default: String(limitDefaults.maxMutatingInFlight) },
       'tls-cert-file': { type: 'string' },
@@ -138,7 +155,8 @@ async function main(argv: string[]): Promise<void> {
   const security = securityOf(values);
   const limits = { maxReadOnlyInFlight: positive('max-requests-inflight'), maxMutatingInFlight: positive('max-mutating-requests-inflight') };
   if (choice.backend === 'level') mkdirSync(choice.dataDir, { recursive: true });
-  const store = await openApiServerStore(choice, log);
+  const compactionIntervalMs = durationFlag('etcd-compaction-interval', values['etcd-compaction-interval']);
+  const store = await openApiServerStore(choice, log, compactionIntervalMs);
   const authorizationModes = parseAuthorizationModes(values['authorization-mode']);
   let server;
   try {
@@ -147,7 +165,7 @@ async function main(argv: string[]): Promise<void> {
     await store.close();
     throw error;
   }
-  log.info({ url: server.url, insecure: values.insecure, authorizationModes, ...choice }, 'apiserver listening');
+  log.info({ url: server.url, insecure: values.insecure, authorizationModes, compactionIntervalMs, ...choice }, 'apiserver listening');
 
   let stopping = false;
   const stop = (signal: string) => {

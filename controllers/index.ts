@@ -1,7 +1,7 @@
 // controllers/: the controllers process and its runtime (DESIGN.md "Controllers").
 export { startControllers, LEADER_LEASE, type RunningControllers, type StartControllersOptions, type LeaderElectionSettings } from './start.js';
 export { controllerDescriptors, knownControllers, resolveControllerNames, UnknownControllerError, type ControllerOptions } from './registry.js';
-export { parseDuration } from './duration.js';
+export { parseDuration } from '../proto/index.js';
 export { runController, splitKey, type Controller, type ControllerDeps, type ControllerFactory, type Enqueue, type SyncResult } from './runtime/controller.js';
 export { SharedInformerFactory, POD_NODE_NAME_INDEX, type InformerFactoryOptions } from './runtime/informer-factory.js';
 export { Expectations, EXPECTATIONS_TIMEOUT_MS } from './runtime/expectations.js';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { loadKubeconfig, stopOnSignals } from '../client/index.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../proto/index.js';
 import { knownControllers } from './registry.js';
 import { startControllers } from './start.js';
 

@@ -14,6 +14,7 @@
 //   follows our compactions and what etcd's answers tell of others'.
 import { Etcd3, type ICompare, type IRequestOp, type IResponseHeader, type IResponseOp } from 'etcd3';
 import pino, { type Logger } from 'pino';
+import { EtcdCompactor } from './etcd-compactor.js';
 import { CompactedError, FutureRevisionError, StoreClosedError, StoreUnavailableError } from './errors.js';
 import { asBuffer, EtcdKeys } from './etcd-keys.js';
 import { EtcdWatchStream } from './etcd-watch.js';
@@ -37,6 +38,7 @@ export class EtcdStore extends TxnKeyWrites implements Store {
   private compacted = 0;
   private closedWith: StoreClosedError | undefined;
   private revisionWatch: Watch | undefined;
+  private compactor: EtcdCompactor | undefined;
 
   private constructor(
     private readonly client: Etcd3,
@@ -71,7 +73,11 @@ export class EtcdStore extends TxnKeyWrites implements Store {
       throw new StoreUnavailableError(`etcd at ${endpoints.join(',')} is unreachable or did not answer within ${timeoutMs} ms: ${reason}`);
     }
     store.followRevision();
-    store.log.info({ endpoints, revision: store.current, compactRevision: store.compacted }, 'store opened on etcd');
+    if (options.compactionIntervalMs) {
+      store.compactor = new EtcdCompactor(client, options.compactionIntervalMs, store.log, (revision) => (store.compacted = Math.max(store.compacted, revision)));
+      store.compactor.start();
+    }
+    store.log.info({ endpoints, revision: store.current, compactRevision: store.compacted, compactionIntervalMs: options.compactionIntervalMs ?? 0 }, 'store opened on etcd');
     return store;
   }
 
@@ -281,13 +287,13 @@ export class EtcdStore extends TxnKeyWrites implements Store {
   }
 
   /** Ends every watch and disconnects; requests already sent are answered or fail. */
-  close(): Promise<void> {
-    if (this.closedWith) return Promise.resolve();
+  async close(): Promise<void> {
+    if (this.closedWith) return;
     this.closedWith = new StoreClosedError();
     for (const watcher of [...this.streams.keys()]) watcher.end(this.closedWith);
+    await this.compactor?.stop();
     this.client.close();
     this.log.info({ revision: this.current }, 'store closed');
-    return Promise.resolve();
   }
 }
 

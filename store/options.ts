@@ -52,6 +52,12 @@ export interface EtcdStoreOptions {
    * upstream's --etcd-prefix); kubelab's keys never show it. Default: none.
    */
   readonly keyPrefix?: string;
+  /**
+   * Compact etcd every this many milliseconds to the revision it had one
+   * interval before (the API server's --etcd-compaction-interval, upstream's
+   * compactor); 0 or absent: this store never compacts by itself.
+   */
+  readonly compactionIntervalMs?: number;
   /** Longest key accepted, in bytes, without the key prefix. */
   readonly maxKeyBytes?: number;
   /** Largest value accepted, in bytes; etcd's --max-request-bytes must leave room for it and its key. */

@@ -5,6 +5,7 @@
 // show every acknowledged write (each key holds its last acknowledged value,
 // or the one write after it whose answer the kill cut off), no object half
 // written, and a list resourceVersion never behind one it answered before.
+// Compaction runs every 100 ms meanwhile, so kills land during compactions too.
 // store/crash.test.ts proves the same of the store alone; this proves the
 // API path above it (the registry, the watch cache's restart, the HTTP answer
 // sent only after the write is on disk).
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { openStore } from '../store/index.js';
 
 const CYCLES = 100;
 const WRITERS = 4;
@@ -24,6 +26,7 @@ const KEYS_PER_WRITER = 2;
 /** The kill lands this long after the cycle's first acknowledged write. */
 const KILL_AFTER_MS = { min: 10, max: 100 };
 const START_TIMEOUT_MS = 20_000;
+const COMPACTION_INTERVAL_MS = 100;
 const NAMESPACE = 'default';
 const mainPath = fileURLToPath(new URL('../apiserver/main.js', import.meta.url));
 
@@ -52,7 +55,8 @@ interface RunningServer {
 }
 
 async function startServer(dataDir: string): Promise<RunningServer> {
-  const child = spawn(process.execPath, [mainPath, '--port', '0', '--data-dir', dataDir, '--insecure'], {
+  // Compaction every 100 ms (upstream's flag; 5m0s by default), so kills also land during compactions.
+  const child = spawn(process.execPath, [mainPath, '--port', '0', '--data-dir', dataDir, '--insecure', '--etcd-compaction-interval', `${COMPACTION_INTERVAL_MS}ms`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'info' },
   });
@@ -169,6 +173,7 @@ test(`no acknowledged write is lost across ${CYCLES} SIGKILLs of the apiserver`,
   const totals: Totals = { cycles: 0, acked: 0, cut: 0, cutLanded: 0, checked: 0 };
   let highestSeen = 0;
   let running: RunningServer | undefined;
+  let compaction = { revision: 0, compactRevision: 0 };
   const started = Date.now();
   try {
     for (let cycle = 0; cycle < CYCLES; cycle++) {
@@ -194,6 +199,13 @@ test(`no acknowledged write is lost across ${CYCLES} SIGKILLs of the apiserver`,
     }
     running = await startServer(dataDir);
     await checkAfterRestart(running.url, allKeys, highestSeen, totals);
+    running.child.kill('SIGKILL');
+    await running.exited;
+    running = undefined;
+    // The store itself: its history was compacted while the kills went on.
+    const store = await openStore({ backend: 'level', dataDir, autoCompaction: false });
+    compaction = { revision: store.revision, compactRevision: store.compactRevision };
+    await store.close();
   } finally {
     if (running) {
       running.child.kill('SIGKILL');
@@ -203,8 +215,10 @@ test(`no acknowledged write is lost across ${CYCLES} SIGKILLs of the apiserver`,
   }
   assert.equal(totals.cycles, CYCLES);
   assert.ok(totals.acked >= CYCLES, `only ${totals.acked} writes were acknowledged in ${CYCLES} cycles`);
+  assert.ok(compaction.compactRevision > 0, `the store was never compacted (revision ${compaction.revision})`);
   t.diagnostic(
     `api-crash: ${totals.cycles} SIGKILL cycles, ${totals.acked} acknowledged writes, ${totals.checked} key states checked after restarts, ` +
-      `${totals.cut} writes cut by a kill (${totals.cutLanded} of them landed whole), lost = 0, ${Math.round((Date.now() - started) / 1000)} s`,
+      `${totals.cut} writes cut by a kill (${totals.cutLanded} of them landed whole), lost = 0, ` +
+      `compacted to revision ${compaction.compactRevision} of ${compaction.revision} (every ${COMPACTION_INTERVAL_MS} ms), ${Math.round((Date.now() - started) / 1000)} s`,
   );
 });

@@ -1,4 +1,4 @@
-// Go's time.ParseDuration, for the flags kube-controller-manager takes as
+// Go's time.ParseDuration, for the flags kube-controller-manager and kube-apiserver take as
 // durations ("15s", "1m30s", "500ms"). Answers milliseconds.
 const UNITS: Readonly<Record<string, number>> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../proto/index.js';
 import { knownControllers, resolveControllerNames, UnknownControllerError } from './registry.js';
 
 describe('flags', () => {
