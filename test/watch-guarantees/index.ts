@@ -15,3 +15,4 @@ export {
   type ListEpoch,
   type WatchSession,
 } from './informer-check.js';
+export { twinWatch, type TwinWatch } from './twin-watch.js';
