@@ -2,11 +2,14 @@
 // informer would be given are caught (out of order, duplicate, before the
 // start, a gap or a repeat across a resume, a watch after a 410, an ERROR
 // other than 410, a gap against the reference, a cache the events do not
-// give); and a real informer, with a reference watch, passes.
+// give); and a real informer, with a reference watch, passes, resumed across
+// its API server's restart too.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
+import { startApiServer } from '../../apiserver/index.js';
 import { startTestServer } from '../../apiserver/test-support.js';
+import { openStore } from '../../store/index.js';
 import { KubeClient, kinds } from '../../client/index.js';
 import { checkAgainstReference, checkCacheReplays, checkedInformer, checkInformerEpochs, recordInformer, type InformerRecording, type WatchFrame } from './index.js';
 
@@ -99,6 +102,32 @@ describe('the informer watch check', () => {
       assert.deepEqual(watched.informer.list().map((c) => c.metadata?.name).sort(), ['before', 'cm-0', 'cm-1', 'cm-3', 'cm-4']);
     } finally {
       await server.close();
+    }
+  });
+
+  test('a real informer resumed across its API server restart passes, compared with a watch on another server', async () => {
+    const store = await openStore({ backend: 'memory', autoCompaction: false });
+    const other = await startApiServer({ store });
+    let server = await startApiServer({ store });
+    try {
+      const writer = new KubeClient({ server: other.url }).resource(kinds.ConfigMap, 'default');
+      const resource = new KubeClient({ server: server.url }).resource(kinds.ConfigMap, 'default');
+      const watched = checkedInformer(resource, { reference: other.url, backoff: { initialMs: 10, maxMs: 100, jitter: 0 } });
+      watched.informer.start();
+      await watched.informer.waitForSync();
+      await writer.create({ metadata: { name: 'up' } });
+      await server.close();
+      await writer.create({ metadata: { name: 'down' } });
+      await writer.delete('up');
+      server = await startApiServer({ store, port: server.port });
+      await writer.create({ metadata: { name: 'back' } });
+      const summary = await watched.check();
+      assert.ok(summary.resumes >= 1, JSON.stringify(summary));
+      assert.equal(summary.compared, 4, JSON.stringify(summary));
+    } finally {
+      await server.close();
+      await other.close();
+      await store.close();
     }
   });
 });
