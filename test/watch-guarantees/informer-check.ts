@@ -77,8 +77,9 @@ export interface InformerWatchSummary {
 }
 
 const isExpired = (f: WatchFrame | undefined): boolean => f?.type === 'ERROR' && f.code === 410;
-/** The resourceVersion frames have reached from `from`: their last event or BOOKMARK. */
-const reachedOf = (frames: readonly WatchFrame[], from: number): number => frames.reduce((rv, f) => (f.type === 'ERROR' ? rv : Math.max(rv, f.resourceVersion)), from);
+/** The resourceVersion frames have reached from `from`: their last event or BOOKMARK (or only their last event). */
+const reachedOf = (frames: readonly WatchFrame[], from: number, bookmarks = true): number =>
+  frames.reduce((rv, f) => (f.type === 'ERROR' || (f.type === 'BOOKMARK' && !bookmarks) ? rv : Math.max(rv, f.resourceVersion)), from);
 const lastDelivered = (session: WatchSession): number => reachedOf(session.frames, session.from);
 
 /** Checks every epoch and session on its own (see the header); answers each epoch's events in order. */
@@ -147,7 +148,7 @@ export interface CheckedInformerOptions<T extends KubeObject> extends InformerOp
 export interface CheckedInformer<T extends KubeObject> {
   readonly informer: Informer<T>;
   readonly recording: InformerRecording;
-  /** Waits briefly (up to 3 s) for the informer and its reference to reach one resourceVersion, stops both, and asserts every guarantee above. */
+  /** Waits briefly (up to 3 s) for the informer and its reference to have the same last event, stops both, and asserts every guarantee above. */
   check(): Promise<InformerWatchSummary & { compared: number }>;
   /** Stops the informer and the reference without checking (for after hooks of failed tests). */
   stop(): Promise<void>;
@@ -177,8 +178,10 @@ export function checkedInformer<T extends KubeObject>(resource: ResourceClient<T
       if (reference) {
         // The tail: when the test ends, either watch may be a few events behind the other.
         const recorded = reference;
-        const informerReached = (): number => Math.max(0, ...recording.epochs.flatMap((e) => e.sessions.map(lastDelivered)));
-        const caughtUp = (): boolean => informerReached() === reachedOf(recorded.frames, 0) || recorded.frames.some((f) => f.type === 'ERROR');
+        // Compared by their last events: BOOKMARKs come to each at its own time.
+        const lastEventOf = (frames: readonly WatchFrame[]): number => reachedOf(frames, 0, false);
+        const informerLastEvent = (): number => Math.max(0, ...recording.epochs.flatMap((e) => e.sessions.map((s) => lastEventOf(s.frames))));
+        const caughtUp = (): boolean => informerLastEvent() === lastEventOf(recorded.frames) || recorded.frames.some((f) => f.type === 'ERROR');
         for (const deadline = Date.now() + CATCH_UP_MS; !caughtUp() && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
       }
       await informer.stop();
