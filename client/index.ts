@@ -28,9 +28,9 @@ export {
   type RequestOptions,
   type WriteOptions,
 } from './rest.js';
-export { ResourceWatch, watchDefaults, type WatchEvent, type WatchEventType, type WatchOptions } from './watch.js';
+export { ResourceWatch, watchDefaults, type WatchEvent, type WatchEventType, type WatchObserver, type WatchOptions } from './watch.js';
 export { Indexer, NAMESPACE_INDEX, byNamespace, objectKey, type IndexFunc } from './indexer.js';
-export { Reflector, reflectorDefaults, type ReflectorOptions, type ReflectorSink } from './reflector.js';
+export { Reflector, reflectorDefaults, type ListWatchObserver, type ReflectorOptions, type ReflectorSink } from './reflector.js';
 export { Informer, informerDefaults, type EventHandlers, type InformerOptions } from './informer.js';
 export { ExponentialRateLimiter, exponentialRateLimiterDefaults, type ExponentialRateLimiterOptions, type RateLimiter } from './rate-limiter.js';
 export { WorkQueue, runWorker, type WorkQueueOptions } from './workqueue.js';

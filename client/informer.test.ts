@@ -4,10 +4,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ConfigMap, Pod } from 'kubernetes-types/core/v1.js';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { startTestServer, type TestServer } from '../apiserver/test-support.js';
+import type { Status } from '../proto/index.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { FakeClock } from './fake-clock.js';
 import { objectKey } from './indexer.js';
 import { Informer, type EventHandlers } from './informer.js';
+import type { ListWatchObserver } from './reflector.js';
 import { kinds } from './kinds.js';
 import { KubeClient, type KubeObject } from './rest.js';
 
@@ -146,8 +148,8 @@ describe('Informer across an API server restart', () => {
     await store.close();
   });
 
-  async function informerOn(url: string) {
-    const informer = new Informer(new KubeClient({ server: url }).resource(kinds.ConfigMap, 'default'), { backoff: fastBackoff });
+  async function informerOn(url: string, observer?: ListWatchObserver) {
+    const informer = new Informer(new KubeClient({ server: url }).resource(kinds.ConfigMap, 'default'), { backoff: fastBackoff, observer });
     const recording = recordingHandlers<ConfigMap>();
     informer.addEventHandler(recording.handlers);
     informer.start();
@@ -190,7 +192,14 @@ describe('Informer across an API server restart', () => {
     await writer.create({ metadata: { name: 'c-kept' } });
     await writer.create({ metadata: { name: 'c-gone' } });
     let server = await startApiServer({ store });
-    const { informer, seen, log } = await informerOn(server.url);
+    const observed: string[] = [];
+    const observer: ListWatchObserver = {
+      onList: (rv, items) => observed.push(`list@${rv} ${items.length}`),
+      onConnect: (rv) => observed.push(`connect@${rv}`),
+      onFrame: (type, object) => observed.push(type === 'ERROR' ? `ERROR ${(object as Status).code}` : `${type}@${object.metadata?.resourceVersion}`),
+    };
+    const { informer, seen, log } = await informerOn(server.url, observer);
+    const listedAt = informer.resourceVersion;
     log.length = 0;
 
     await server.close();
@@ -205,6 +214,12 @@ describe('Informer across an API server restart', () => {
     await eventually(() => seen.size === expected.size, 'the cache to settle');
     assert.deepEqual(seen, expected);
     assert.deepEqual(log.sort(), ['add default/c-new', 'delete default/c-gone (relist)', 'update default/c-kept']);
+    // The observer heard the list, the watch from it, the resume from the same place, the 410 in the stream and the re-list.
+    const relisted = observed.findIndex((o, i) => i > 0 && o.startsWith('list@'));
+    assert.ok(observed[0]!.startsWith(`list@${listedAt} `) && observed[1] === `connect@${listedAt}`, observed.join(', '));
+    assert.ok(observed.slice(2, relisted).every((o) => o === `connect@${listedAt}` || o === 'ERROR 410'), observed.join(', '));
+    assert.equal(observed[relisted - 1], 'ERROR 410', observed.join(', '));
+    assert.equal(observed[relisted + 1], `connect@${informer.resourceVersion}`, observed.join(', '));
     await informer.stop();
     await server.close();
   });

@@ -7,7 +7,7 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import { sleep, systemClock, type Clock } from './clock.js';
 import { isExpired } from './errors.js';
 import type { KubeObject, ResourceClient } from './rest.js';
-import { ResourceWatch, type WatchEvent } from './watch.js';
+import { ResourceWatch, type WatchEvent, type WatchObserver } from './watch.js';
 
 /** Where a reflector delivers what it learns (client-go's DeltaFIFO; here the informer). */
 export interface ReflectorSink<T extends KubeObject> {
@@ -15,6 +15,12 @@ export interface ReflectorSink<T extends KubeObject> {
   replace(items: T[], resourceVersion: string): void;
   /** One change from the watch (never a BOOKMARK). */
   apply(event: WatchEvent<T>): void;
+}
+
+/** A watch observer that also hears of each complete list, which every watch session after it starts from. */
+export interface ListWatchObserver extends WatchObserver {
+  /** A complete list (the first, or a re-list after a 410): the state at `resourceVersion`. */
+  onList?(resourceVersion: string, items: readonly KubeObject[]): void;
 }
 
 export interface ReflectorOptions {
@@ -25,6 +31,8 @@ export interface ReflectorOptions {
   readonly clock?: Clock;
   readonly backoff?: Partial<BackoffOptions>;
   readonly maxBufferedEvents?: number;
+  /** Hears each list and what each watch connection receives (see WatchObserver). */
+  readonly observer?: ListWatchObserver;
 }
 
 export const reflectorDefaults = { pageSize: 500 } as const;
@@ -67,6 +75,7 @@ export class Reflector<T extends KubeObject> {
           clock: this.clock,
           backoff: this.options.backoff,
           maxBufferedEvents: this.options.maxBufferedEvents,
+          observer: this.options.observer,
         });
         for await (const event of this.watch) {
           if (event.type !== 'BOOKMARK') this.sink.apply(event);
@@ -89,6 +98,14 @@ export class Reflector<T extends KubeObject> {
     this.watch?.stop();
   }
 
+  private observeList(resourceVersion: string, items: readonly T[]): void {
+    try {
+      this.options.observer?.onList?.(resourceVersion, items);
+    } catch (error) {
+      this.log.warn({ err: error }, 'list observer threw');
+    }
+  }
+
   /** Every page of the list, then one replace: answers the list's resourceVersion. */
   private async list(): Promise<string> {
     const items: T[] = [];
@@ -108,6 +125,7 @@ export class Reflector<T extends KubeObject> {
       resourceVersion ||= page.metadata.resourceVersion ?? '';
     } while (token);
     this.lists++;
+    this.observeList(resourceVersion, items);
     this.sink.replace(items, resourceVersion);
     return resourceVersion;
   }

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../apiserver/test-support.js';
 import { isExpired } from './errors.js';
 import { kinds } from './kinds.js';
 import { KubeClient, type ResourceClient } from './rest.js';
-import { ResourceWatch, type WatchEvent } from './watch.js';
+import { ResourceWatch, type WatchEvent, type WatchObserver } from './watch.js';
 
 const fastBackoff = { initialMs: 10, maxMs: 50, jitter: 0 };
 
@@ -54,7 +54,13 @@ describe('ResourceWatch', () => {
 
   test('resumes from the last resourceVersion each time the server ends the connection, missing nothing', async () => {
     const rv = (await configMaps.list()).metadata.resourceVersion;
-    const watch = new ResourceWatch(configMaps, { resourceVersion: rv, timeoutSeconds: 0.1, allowWatchBookmarks: false, backoff: fastBackoff });
+    // The observer hears each connection with the resourceVersion it resumes from: the last one received before it.
+    const observed: string[] = [];
+    const observer: WatchObserver = {
+      onConnect: (from) => observed.push(`connect@${from}`),
+      onFrame: (type, object) => observed.push(`${type}@${object.metadata?.resourceVersion}`),
+    };
+    const watch = new ResourceWatch(configMaps, { resourceVersion: rv, timeoutSeconds: 0.1, allowWatchBookmarks: false, backoff: fastBackoff, observer });
     const events = take(watch, 8);
     for (let i = 0; i < 8; i++) {
       await configMaps.create({ metadata: { name: `resumed-${i}` } });
@@ -65,6 +71,13 @@ describe('ResourceWatch', () => {
       Array.from({ length: 8 }, (_, i) => `resumed-${i}`),
     );
     assert.ok(watch.connectionCount >= 3, `only ${watch.connectionCount} connections`);
+    assert.equal(observed.filter((o) => o.startsWith('connect@')).length, watch.connectionCount);
+    let last = rv;
+    for (const o of observed) {
+      const [what, at] = o.split('@');
+      if (what === 'connect') assert.equal(at, last, observed.join(', '));
+      else last = at;
+    }
   });
 
   test('a resourceVersion older than the server keeps ends the watch with 410 Expired', async () => {

@@ -19,6 +19,24 @@ export interface WatchEvent<T extends KubeObject> {
   readonly object: T;
 }
 
+/**
+ * Hears what a watch receives, in order, as it receives it: for callers that
+ * check or trace a watch (kubelab's tests check the watch guarantees with it).
+ * client-go has no such hook (its nearest is wrapping the watch.Interface);
+ * this one is kept to the two facts a check needs. Called synchronously; an
+ * observer that throws is logged and ignored.
+ */
+export interface WatchObserver {
+  /** A connection is being opened from `resourceVersion` (undefined: from "now"): the first, or a resume. */
+  onConnect?(resourceVersion: string | undefined): void;
+  /**
+   * A frame the watch took: an event or BOOKMARK with its object, or an
+   * in-stream ERROR with its Status. Events dropped when the buffer is full are
+   * not reported: the resume delivers them again.
+   */
+  onFrame?(type: WatchEventType | 'ERROR', object: KubeObject | Status): void;
+}
+
 export interface WatchOptions {
   readonly labelSelector?: string;
   readonly fieldSelector?: string;
@@ -36,6 +54,8 @@ export interface WatchOptions {
    * the reader has caught up by half: memory stays bounded and nothing is lost.
    */
   readonly maxBufferedEvents?: number;
+  /** Hears each connection and each frame taken (see WatchObserver). */
+  readonly observer?: WatchObserver;
 }
 
 export const watchDefaults = { allowWatchBookmarks: true, maxBufferedEvents: 1000 } as const;
@@ -142,6 +162,7 @@ export class ResourceWatch<T extends KubeObject> implements AsyncIterable<WatchE
     const socket = new WebSocket(this.url(), { headers: this.client.headers, ...this.client.tls });
     this.socket = socket;
     this.connections++;
+    this.observe((o) => o.onConnect?.(this.lastResourceVersion));
     let delivered = false;
     let opened = false;
     socket.on('open', () => (opened = true));
@@ -185,6 +206,7 @@ export class ResourceWatch<T extends KubeObject> implements AsyncIterable<WatchE
       return false;
     }
     if (frame.type === 'ERROR') {
+      this.observe((o) => o.onFrame?.('ERROR', frame.object));
       const error = apiErrorFromStatus(frame.object as Status);
       // as client-go's reflector: 410 means the history is gone, anything else is worth another try.
       if (isExpired(error)) this.fail(error);
@@ -201,9 +223,19 @@ export class ResourceWatch<T extends KubeObject> implements AsyncIterable<WatchE
     const object = frame.object as T;
     const rv = object.metadata?.resourceVersion;
     if (rv) this.lastResourceVersion = rv;
+    this.observe((o) => o.onFrame?.(frame.type, object));
     this.buffered.push({ type: frame.type, object });
     this.wakeReader();
     return true;
+  }
+
+  private observe(call: (observer: WatchObserver) => void): void {
+    if (!this.options.observer) return;
+    try {
+      call(this.options.observer);
+    } catch (error) {
+      this.log.warn({ err: error }, 'watch observer threw');
+    }
   }
 
   private fail(error: ApiError): void {

@@ -4,7 +4,8 @@
 // SIGKILLed and started again at random every 1-3 s, while a DaemonSet rolls
 // out, an OrderedReady StatefulSet scales up and rolls, and a
 // ReplicationController scales up and down. A watch of the pods, straight to
-// the API server, checks every event:
+// the API server, checks every event (and its own watch guarantees at the
+// end, watch-guarantees/informer-check.ts, against a plain watch):
 //   - never two live (not terminating, not failed or succeeded) pods of one
 //     DaemonSet on one node;
 //   - never two live pods with one StatefulSet identity (ordinal);
@@ -20,12 +21,13 @@ import type { DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod, ReplicationController } from 'kubernetes-types/core/v1.js';
 import pino from 'pino';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
-import { Informer, KubeClient, kinds } from '../client/index.js';
+import { KubeClient, kinds } from '../client/index.js';
 import { defaultPodStages, scaleStageDelays, seededRandom, startKubelets, type RunningKubelets } from '../kubelet-sim/index.js';
 import { labNodes } from '../scripts/lab.js';
 import { openStore, type MvccStore } from '../store/index.js';
 import { startDelayingProxy, type DelayingProxy } from './delaying-proxy.js';
 import { eventually } from './eventually.js';
+import { checkedInformer } from './watch-guarantees/index.js';
 
 const NS = 'default';
 const NODES = 5;
@@ -57,8 +59,9 @@ const pinnedNode = (pod: Pod) => pod.spec?.affinity?.nodeAffinity?.requiredDurin
 const ordinalOf = (pod: Pod) => Number(/-(\d+)$/.exec(pod.metadata?.name ?? '')?.[1]);
 
 /** Checks the invariants at every pod event; remembers each violation and how many events it checked. */
-function invariantMonitor(client: KubeClient) {
-  const informer = new Informer<Pod>(client.resource(kinds.Pod, NS));
+function invariantMonitor(client: KubeClient, reference: string) {
+  const watched = checkedInformer(client.resource(kinds.Pod, NS), { reference, name: 'invariant informer' });
+  const informer = watched.informer;
   const violations: string[] = [];
   let events = 0;
   const checkAll = () => {
@@ -100,7 +103,7 @@ function invariantMonitor(client: KubeClient) {
     onDelete: checkAll,
   });
   informer.start();
-  return { informer, violations, events: () => events };
+  return { informer, violations, events: () => events, checkWatch: () => watched.check(), stop: () => watched.stop() };
 }
 
 let store: MvccStore;
@@ -136,11 +139,11 @@ before(async () => {
   client = new KubeClient({ server: server.url, logger });
   kubelets = startKubelets({ server: server.url, nodes: labNodes(NODES), logger, stages: scaleStageDelays(defaultPodStages, 0.4), nodeEvents: false });
   await kubelets.ready;
-  monitor = invariantMonitor(client);
+  monitor = invariantMonitor(client, server.url);
 });
 after(async () => {
   await killControllers();
-  await monitor.informer.stop();
+  await monitor.stop();
   await kubelets.stop();
   await proxy.close();
   await server.close();
@@ -212,6 +215,7 @@ test('controllers SIGKILLed at random behind a slow link keep the DaemonSet, Sta
   assert.equal(nodes.size, NODES, 'one daemon pod on each node');
   assert.deepEqual(monitor.violations, []);
   assert.ok(kills >= MIN_KILLS);
-  const figures = { kills, killsDuringScenario, controllerProcesses: restarts, podEventsChecked: monitor.events(), proxiedChunks: proxy.chunks(), seconds: Math.round((Date.now() - started) / 100) / 10 };
+  const watch = await monitor.checkWatch();
+  const figures = { kills, killsDuringScenario, controllerProcesses: restarts, podEventsChecked: monitor.events(), informerWatch: watch, proxiedChunks: proxy.chunks(), seconds: Math.round((Date.now() - started) / 100) / 10 };
   process.stdout.write(`# controller faults: ${JSON.stringify(figures)} sts ${JSON.stringify(converged.sts)}\n`);
 });

@@ -3,7 +3,8 @@
 // tainted NoSchedule) with short pod stages, the daemonset controller and
 // the scheduler that binds its pods, and the real kubectl.
 // A watch of the pods checks throughout that no node ever holds two pods of
-// a DaemonSet whose maxSurge is 0, terminating ones included.
+// a DaemonSet whose maxSurge is 0, terminating ones included; the last test
+// checks that watch's own guarantees (watch-guarantees/informer-check.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
@@ -18,7 +19,7 @@ import { eventually } from './eventually.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 
 const NS = 'kube-system';
-const podsPerNodeMonitor = (client: KubeClient) => monitorPods(client, NS);
+const podsPerNodeMonitor = (client: KubeClient, server: string) => monitorPods(client, NS, server);
 
 const manifest = (name: string, image: string, extra = '', strategy = 'RollingUpdate') => `apiVersion: apps/v1
 kind: DaemonSet
@@ -64,14 +65,14 @@ describe('DaemonSets in the 3-node lab, with kubectl', () => {
     client = new KubeClient({ server: server.url, logger });
     kubelets = startKubelets({ server: server.url, nodes: labNodes(3), logger, stages: scaleStageDelays(defaultPodStages, 0.05), nodeEvents: false });
     await kubelets.ready;
-    monitor = podsPerNodeMonitor(client);
+    monitor = podsPerNodeMonitor(client, server.url);
     controllers = startDaemonSetController();
     kubectl = await kubectlFor(server.url, NS);
   });
   after(async () => {
     await kubectl.cleanup();
     await controllers.stop();
-    await monitor.informer.stop();
+    await monitor.stop();
     await kubelets.stop();
     await server.close();
     await store.close();
@@ -146,5 +147,11 @@ describe('DaemonSets in the 3-node lab, with kubectl', () => {
     assert.match(await kc('rollout', 'status', 'ds/fluentd', '--timeout=60s'), /successfully rolled out/);
     assert.deepEqual(await imagesOf('fluentd'), ['node-1=fluentd:v3', 'node-2=fluentd:v3', 'node-3=fluentd:v3']);
     assert.equal(monitor.most('fluentd'), 1);
+  });
+
+  test("the pod informer's watch, over every test above, was ordered, unique and whole against a plain watch", async (t) => {
+    const watch = await monitor.checkWatch();
+    t.diagnostic(`the pod informer's watch: ${JSON.stringify(watch)}`);
+    assert.ok(watch.compared > 50, `only ${watch.compared} events compared with the reference watch`);
   });
 });

@@ -111,7 +111,8 @@ describe('S13 high availability', { skip, timeout: 120_000 }, () => {
   test('killing the leading controllers process, an apiserver and the etcd leader loses no acknowledged write, and the rollout completes', async (t) => {
     const client = plane.client;
     const daemonSets = client.resource(kinds.DaemonSet, NS);
-    const monitor = podsPerNodeMonitor(client, NS);
+    // The informer starts on the first apiserver, killed below, and resumes on the other, where its reference watch runs.
+    const monitor = podsPerNodeMonitor(client, NS, plane.apiservers[1]!.url);
     const rolledOut = async (image: string) => {
       const ds = await daemonSets.get(DS);
       const s = ds.status;
@@ -165,11 +166,14 @@ describe('S13 high availability', { skip, timeout: 120_000 }, () => {
       assert.deepEqual(lost, [], 'every acknowledged write is stored');
       assert.ok(handOverMs <= HAND_OVER_BOUND_MS, `hand-over in ${handOverMs.toFixed(0)} ms, bound ${HAND_OVER_BOUND_MS} ms`);
       assert.equal(monitor.most(DS), 1, 'never two daemon pods on one node');
+      const watch = await monitor.checkWatch();
+      t.diagnostic(`the pod informer's watch: ${JSON.stringify(watch)}`);
+      assert.ok(watch.resumes + watch.lists > 1, 'the informer resumed or re-listed after its apiserver was killed');
     } catch (error) {
       t.diagnostic(`last process lines:\n${lastLines.join('\n')}`);
       throw error;
     } finally {
-      await monitor.informer.stop();
+      await monitor.stop();
     }
   });
 });

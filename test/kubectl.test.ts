@@ -2,8 +2,10 @@
 // tutorials, and the messages a student sees when something is wrong.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { KubeClient, kinds } from '../client/index.js';
 import { podManifest, serverWithKubectl } from './kubectl.js';
 import { FLUENTD_DAEMONSET } from './manifests.js';
+import { twinWatch } from './watch-guarantees/index.js';
 
 const cluster = serverWithKubectl();
 
@@ -67,6 +69,8 @@ describe('kubectl', () => {
 
   test('get -w prints each change as it happens', async () => {
     const watcher = cluster.kubectl.spawn('get', 'configmaps', '-w');
+    // kubectl's rows carry no resourceVersions: a twin watch of the same configmaps is checked instead.
+    const twin = twinWatch(cluster.server.url, new KubeClient({ server: cluster.server.url }).resource(kinds.ConfigMap, 'default'), {}, 'twin of kubectl get configmaps -w');
     let output = '';
     const seen = (text: string) =>
       new Promise<void>((resolve, reject) => {
@@ -90,6 +94,7 @@ describe('kubectl', () => {
     await seen('watched');
     assert.match(output, /^NAME\s/);
     watcher.kill('SIGTERM');
+    assert.ok((await twin.stop()).events >= 1, 'the twin watch saw the configmap created');
   });
 
   test('create namespace and create configmap, which send protobuf, make their objects', async () => {

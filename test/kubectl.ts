@@ -10,7 +10,9 @@ import { after, before } from 'node:test';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
 import { defaultPodStages, scaleStageDelays } from '../kubelet-sim/index.js';
 import { startCluster, type Cluster, type ClusterOptions } from '../scripts/start-cluster.js';
+import { kinds, type KubeObject, type TypedResource } from '../client/index.js';
 import { openStore } from '../store/index.js';
+import { twinWatch, type TwinWatch } from './watch-guarantees/index.js';
 
 export interface Kubectl {
   readonly dir: string;
@@ -107,7 +109,12 @@ export interface LabWithKubectl {
   readonly ok: (...args: string[]) => Promise<string>;
   /** `kubectl get <args>` rows, split into columns at runs of two or more spaces (empty cells vanish). */
   readonly rows: (...args: string[]) => Promise<string[][]>;
-  /** Starts `kubectl get <args> -w --no-headers` and collects the lines it prints; killed with the lab. */
+  /**
+   * Starts `kubectl get <args> -w --no-headers` and collects the lines it
+   * prints, with a twin watch of the same objects (watch-guarantees/twin-watch.ts:
+   * kubectl's table has no resourceVersions to check); stopped and the twin
+   * checked by stop() or, at the latest, with the lab.
+   */
   readonly watch: (...args: string[]) => WatchedLines;
 }
 
@@ -116,10 +123,33 @@ export interface WatchedLines {
   readonly lines: string[];
   /** The index of the first line from `from` on matching `pattern`, or -1. */
   firstLine(pattern: RegExp, from?: number): number;
+  /** Kills kubectl and asserts the twin watch's guarantees (once; later calls answer the same). */
+  stop(): Promise<{ events: number; from: number }>;
+}
+
+/**
+ * The resource and selectors of `kubectl get <args>`, for its twin watch.
+ * Only the arguments the tests use; any other fails loudly rather than twin
+ * the wrong objects.
+ */
+function watchedResource(args: readonly string[]): { type: TypedResource<KubeObject>; namespace: string; labelSelector?: string } {
+  const [resource, ...flags] = args;
+  let namespace = 'default';
+  let labelSelector: string | undefined;
+  for (let i = 0; i < flags.length; i++) {
+    const flag = flags[i]!;
+    if (flag === '-l' || flag === '--selector') labelSelector = flags[++i];
+    else if (flag === '-n' || flag === '--namespace') namespace = flags[++i] ?? namespace;
+    else throw new Error(`lab.watch: no twin watch for kubectl get ${args.join(' ')} (${flag}); teach watchedResource the argument`);
+  }
+  const types: TypedResource<KubeObject>[] = Object.values(kinds);
+  const type = types.find((k) => k.plural === resource || k.kind.toLowerCase() === resource || k.shortNames.includes(resource ?? ''));
+  if (!type) throw new Error(`lab.watch: ${resource} is not in client/kinds`);
+  return { type, namespace, labelSelector };
 }
 
 /** Collects the lines a long-running kubectl prints. */
-function collectLines(child: ChildProcess): WatchedLines {
+function collectLines(child: ChildProcess): Omit<WatchedLines, 'stop'> {
   const lines: string[] = [];
   let buffer = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -139,6 +169,7 @@ function collectLines(child: ChildProcess): WatchedLines {
 export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
   let cluster: Cluster | undefined;
   let kubectl: Kubectl | undefined;
+  const watches: WatchedLines[] = [];
   before(async () => {
     cluster = await startCluster({
       nodes: 3,
@@ -148,8 +179,13 @@ export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
     kubectl = await kubectlFor(cluster.url);
   });
   after(async () => {
-    await kubectl?.cleanup();
-    await cluster?.stop();
+    try {
+      // Every kubectl -w's twin, checked before the lab goes.
+      for (const watched of watches) await watched.stop();
+    } finally {
+      await kubectl?.cleanup();
+      await cluster?.stop();
+    }
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('labWithKubectl: used before its before() hook ran');
@@ -174,7 +210,22 @@ export function labWithKubectl(options: ClusterOptions = {}): LabWithKubectl {
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => line.trim().split(/\s{2,}/)),
-    watch: (...args) => collectLines(started(kubectl).spawn('get', ...args, '-w', '--no-headers')),
+    watch: (...args) => {
+      const { type, namespace, labelSelector } = watchedResource(args);
+      const lab = started(cluster);
+      const twin = twinWatch(lab.url, lab.client.resource(type, namespace), { labelSelector }, `twin of kubectl get ${args.join(' ')} -w`);
+      const child = started(kubectl).spawn('get', ...args, '-w', '--no-headers');
+      let stopped: ReturnType<TwinWatch['stop']> | undefined;
+      const watched: WatchedLines = {
+        ...collectLines(child),
+        stop: () => {
+          child.kill('SIGKILL');
+          return (stopped ??= twin.stop());
+        },
+      };
+      watches.push(watched);
+      return watched;
+    },
   };
 }
 

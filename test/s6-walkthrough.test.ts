@@ -169,4 +169,10 @@ describe('S6 walkthrough: a StatefulSet with claims on hand-made volumes, with k
     await readyPods(['web-0', 'web-1']);
     assert.deepEqual(new Map((await rows('pvc', '--no-headers')).map((c) => [c[0], c[2]])), volumeOf);
   });
+
+  test('the twin of kubectl get pods -w -l role=stateful, a plain watch over the same span, was ordered, unique and replays to the final list', async (t) => {
+    const twin = await watched.stop();
+    t.diagnostic(`twin watch from ${twin.from}: ${twin.events} events checked`);
+    assert.ok(twin.events > 0, 'the twin saw the pods change');
+  });
 });

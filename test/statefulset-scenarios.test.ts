@@ -104,4 +104,10 @@ describe('StatefulSet scenarios with kubectl (SCENARIOS.md S6)', () => {
     const sts = await lab.cluster.client.resource(kinds.StatefulSet, 'default').get('web');
     assert.equal(sts.status?.currentRevision, sts.status?.updateRevision);
   });
+
+  test('the twin of kubectl get pods -w -l app=nginx, a plain watch over the same span, was ordered, unique and replays to the final list', async (t) => {
+    const twin = await watched.stop();
+    t.diagnostic(`twin watch from ${twin.from}: ${twin.events} events checked`);
+    assert.ok(twin.events > 0, 'the twin saw the pods change');
+  });
 });

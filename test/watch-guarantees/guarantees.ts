@@ -85,12 +85,12 @@ export function checkSameSequence(a: readonly WatchFrame[], b: readonly WatchFra
   return a.filter((f) => f.resourceVersion > from && f.resourceVersion <= to).length;
 }
 
-/** Replays the events onto the objects listed at the watch's start: the result must be what a list shows at the end. */
 /** A list's objects as checkReplaysToList compares them: each name and resourceVersion. */
 export function namedVersions(items: readonly { metadata?: { name?: string; resourceVersion?: string } }[]): { name: string; resourceVersion: number }[] {
   return items.map((o) => ({ name: o.metadata?.name ?? '', resourceVersion: Number(o.metadata?.resourceVersion) }));
 }
 
+/** Replays the events onto the objects listed at the watch's start: the result must be what a list shows at the end. */
 export function checkReplaysToList(
   start: readonly { name: string; resourceVersion: number }[],
   events: readonly WatchFrame[],

@@ -41,10 +41,12 @@ export interface WatchQuery {
   readonly resourceVersion?: string;
   readonly allowWatchBookmarks?: boolean;
   readonly labelSelector?: string;
+  readonly fieldSelector?: string;
   readonly timeoutSeconds?: number;
 }
 
-function toFrame(raw: { type: WatchFrame['type']; object: any }): WatchFrame {
+/** A frame as received (an event or an ERROR Status), named for the checks. */
+export function toFrame(raw: { type: WatchFrame['type']; object: any }): WatchFrame {
   const metadata = raw.object?.metadata ?? {};
   return {
     type: raw.type,
@@ -62,6 +64,7 @@ function queryOf(query: WatchQuery): string {
   if (query.resourceVersion !== undefined) params.set('resourceVersion', query.resourceVersion);
   if (query.allowWatchBookmarks) params.set('allowWatchBookmarks', 'true');
   if (query.labelSelector) params.set('labelSelector', query.labelSelector);
+  if (query.fieldSelector) params.set('fieldSelector', query.fieldSelector);
   if (query.timeoutSeconds !== undefined) params.set('timeoutSeconds', String(query.timeoutSeconds));
   return '?' + params.toString();
 }
