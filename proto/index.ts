@@ -3,3 +3,4 @@ export * from './catalogue.js';
 export * from './status.js';
 export * from './selectors/index.js';
 export * from './remote-command.js';
+export * from './rbac-aggregation.js';
