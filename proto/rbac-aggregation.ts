@@ -46,7 +46,8 @@ export function aggregatedRules(role: AggregatableClusterRole, clusterRoles: rea
   const rules: PolicyRule[] = [];
   const seen = new Set<string>();
   for (const apiSelector of role.aggregationRule.clusterRoleSelectors ?? []) {
-    const selector = selectorFromLabelSelector(apiSelector);
+    // A null selector in the list is Go's zero one, {}: it selects every role.
+    const selector = selectorFromLabelSelector(apiSelector ?? {});
     const matches = clusterRoles.filter((other) => nameOf(other) !== nameOf(role) && selector.matches(other.metadata?.labels ?? {}));
     for (const source of [...matches].sort((x, y) => (nameOf(x) < nameOf(y) ? -1 : nameOf(x) > nameOf(y) ? 1 : 0))) {
       for (const rule of source.rules ?? []) {

@@ -55,6 +55,9 @@ describe('planClusterRoleAggregation (upstream syncClusterRole)', () => {
   test('an empty selector gathers every other role, never the aggregating role itself', () => {
     const target = aggregating('all', [{}], [read('stale')]);
     assert.deepEqual(appliedRules(target, [role('x', {}, [read('x')])]), [read('x')]);
+    // A null selector in the list is Go's zero LabelSelector, {}: everything too.
+    const withNull = { ...target, aggregationRule: { clusterRoleSelectors: [null as unknown as LabelSelector] } };
+    assert.deepEqual(appliedRules(withNull, [role('x', {}, [read('x')])]), [read('x')]);
   });
 
   test('rules already aggregated change nothing; an absent list and an empty one are the same', () => {
