@@ -4,6 +4,7 @@
 import type { ControllerRevision, DaemonSet, StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { Lease } from 'kubernetes-types/coordination/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import type { ClusterRole } from 'kubernetes-types/rbac/v1.js';
 import type { StorageClass } from 'kubernetes-types/storage/v1.js';
 import type {
   ConfigMap,
@@ -47,4 +48,5 @@ export const kinds = {
   Lease: typed<Lease>('coordination.k8s.io', 'v1', 'leases'),
   StorageClass: typed<StorageClass>('storage.k8s.io', 'v1', 'storageclasses'),
   EndpointSlice: typed<EndpointSlice>('discovery.k8s.io', 'v1', 'endpointslices'),
+  ClusterRole: typed<ClusterRole>('rbac.authorization.k8s.io', 'v1', 'clusterroles'),
 } as const;

@@ -59,15 +59,18 @@ export interface ListOptions {
 export interface WriteOptions {
   readonly dryRun?: 'All';
   readonly fieldManager?: string;
+  /** A server-side apply that takes over fields other managers own (an apply patch only). */
+  readonly force?: boolean;
 }
 
-/** meta/v1 PatchType, by its short name. */
-export type PatchType = 'merge' | 'json' | 'strategic';
+/** meta/v1 PatchType, by its short name; 'apply' is server-side apply (its body JSON, which is YAML). */
+export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
 
 const PATCH_CONTENT_TYPES: Readonly<Record<PatchType, string>> = {
   merge: 'application/merge-patch+json',
   json: 'application/json-patch+json',
   strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
 };
 
 export type Query = Readonly<Record<string, string | number | boolean | undefined>>;

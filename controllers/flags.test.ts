@@ -29,6 +29,7 @@ describe('flags', () => {
       'simulated-provisioner',
       'statefulset',
       'replicationcontroller',
+      'clusterrole-aggregation',
     ]);
     assert.deepEqual(resolveControllerNames(undefined), knownControllers);
     assert.deepEqual(resolveControllerNames(['*']), knownControllers);

@@ -7,31 +7,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { OwnerReference } from 'kubernetes-types/meta/v1.js';
-import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
-import { KubeClient, isNotFound, kinds } from '../client/index.js';
-import { openStore, type MvccStore } from '../store/index.js';
-import { startControllers, type RunningControllers } from './index.js';
+import { isNotFound, kinds, type KubeClient } from '../client/index.js';
+import { startControllerLab, type ControllerLab } from './controller-lab.js';
 import { eventually } from '../test/eventually.js';
 
-let store: MvccStore;
-let server: RunningApiServer;
+let lab: ControllerLab;
 let client: KubeClient;
-let controllers: RunningControllers;
 before(async () => {
-  store = await openStore({ backend: 'memory', autoCompaction: false });
-  server = await startApiServer({ store });
-  client = new KubeClient({ server: server.url });
-  controllers = startControllers({
-    server: server.url,
-    controllers: ['garbagecollector', 'namespace', 'podgc'],
-    options: { podGC: { quarantineMs: 300 } },
-  });
+  lab = await startControllerLab({ controllers: ['garbagecollector', 'namespace', 'podgc'], options: { podGC: { quarantineMs: 300 } } });
+  client = lab.client;
 });
-after(async () => {
-  await controllers.stop();
-  await server.close();
-  await store.close();
-});
+after(() => lab.stop());
 
 const pods = (namespace = 'default') => client.resource(kinds.Pod, namespace);
 const gone = async (get: () => Promise<unknown>) => get().then(

@@ -1,6 +1,7 @@
 // The controllers this process can run, by name (kube-controller-manager's
 // NewControllerDescriptors). A later controller adds one line here.
 import type { Controller, ControllerDeps } from './runtime/controller.js';
+import { clusterRoleAggregationController } from './clusterroleaggregation/controller.js';
 import { daemonSetController, type DaemonSetControllerOptions } from './daemon/controller.js';
 import { endpointsController } from './endpoints/controller.js';
 import { endpointSliceController } from './endpointslice/controller.js';
@@ -48,6 +49,8 @@ export const controllerDescriptors: Readonly<Record<string, ControllerDescriptor
   'simulated-provisioner': { upstreamName: 'kubelab-simulated-provisioner', component: 'kubelab.dev/simulated', make: (deps) => simulatedProvisionerController(deps) },
   statefulset: { upstreamName: 'statefulset-controller', component: 'statefulset-controller', make: (deps, o) => statefulSetController(deps, o.statefulSet) },
   replicationcontroller: { upstreamName: 'replicationcontroller-controller', component: 'replication-controller', make: (deps, o) => replicationManager(deps, o.replicationController) },
+  // Upstream's alias is clusterrole-aggregation; it records no events.
+  'clusterrole-aggregation': { upstreamName: 'clusterrole-aggregation-controller', component: 'clusterrole-aggregation-controller', make: (deps) => clusterRoleAggregationController(deps) },
 };
 
 export const knownControllers = Object.keys(controllerDescriptors);

@@ -4,3 +4,4 @@ export * from './status.js';
 export * from './selectors/index.js';
 export * from './remote-command.js';
 export * from './duration.js';
+export * from './rbac-aggregation.js';

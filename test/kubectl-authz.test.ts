@@ -1,7 +1,9 @@
 // The real kubectl against a server with --authorization-mode=Node,RBAC and
 // bearer tokens (the token is the user's name here; apiserver/auth.ts's seam):
 // can-i, whoami, a forbidden get in upstream's words, and giving a student a
-// role with kubectl create clusterrole and rolebinding. kubectl sends a token
+// role with kubectl create clusterrole and rolebinding, and an aggregated
+// ClusterRole as the upstream docs build it (the clusterrole-aggregation
+// controller runs, as system:kube-controller-manager). kubectl sends a token
 // only over TLS, so the test puts a TLS pipe (a throwaway self-signed
 // certificate) in front of the plain-HTTP server until the authn work serves HTTPS.
 import assert from 'node:assert/strict';
@@ -14,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { createServer, type Server } from 'node:tls';
 import type { Authenticator } from '../apiserver/auth.js';
 import { startApiServer, type RunningApiServer } from '../apiserver/index.js';
+import { startControllers, type RunningControllers } from '../controllers/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { eventually } from './eventually.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
@@ -45,14 +48,16 @@ const byToken: Authenticator = (request) => {
 };
 
 describe('kubectl with RBAC', () => {
-  const lab = {} as { store: Store; server: RunningApiServer; pipe: Server; kubectl: Kubectl };
+  const lab = {} as { store: Store; server: RunningApiServer; pipe: Server; kubectl: Kubectl; controllers: RunningControllers };
   before(async () => {
     lab.store = await openStore({ backend: 'memory', autoCompaction: false });
     lab.server = await startApiServer({ store: lab.store, authenticator: byToken, authorizationModes: ['Node', 'RBAC'] });
     lab.pipe = await tlsPipe(lab.server.port);
     lab.kubectl = await kubectlFor(`https://127.0.0.1:${(lab.pipe.address() as AddressInfo).port}`);
+    lab.controllers = startControllers({ server: lab.server.url, credentials: { bearerToken: 'system:kube-controller-manager' }, controllers: ['clusterrole-aggregation'] });
   });
   after(async () => {
+    await lab.controllers?.stop();
     await lab.kubectl?.cleanup();
     lab.pipe?.close();
     await lab.server?.close();
@@ -185,5 +190,64 @@ describe('kubectl with RBAC', () => {
       ['selfsubjectrulesreviews', 'authorization.k8s.io/v1', 'false', 'SelfSubjectRulesReview'],
       ['subjectaccessreviews', 'authorization.k8s.io/v1', 'false', 'SubjectAccessReview'],
     ]);
+  });
+
+  test('an aggregated ClusterRole, as the upstream docs build it: kubectl apply, get -o yaml, and can-i following its sources', async () => {
+    const manifest = await lab.kubectl.manifest(
+      'monitoring.yaml',
+      `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: monitoring
+aggregationRule:
+  clusterRoleSelectors:
+  - matchLabels:
+      rbac.example.com/aggregate-to-monitoring: "true"
+rules: [] # The control plane automatically fills in the rules
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: monitoring-endpoints
+  labels:
+    rbac.example.com/aggregate-to-monitoring: "true"
+# When you create the "monitoring-endpoints" ClusterRole,
+# the rules below will be added to the "monitoring" ClusterRole.
+rules:
+- apiGroups: [""]
+  resources: ["services", "endpoints", "pods"]
+  verbs: ["get", "list", "watch"]
+`,
+    );
+    const applied = await as('teacher', 'apply', '-f', manifest);
+    assert.deepEqual([applied.code, applied.stdout], [0, 'clusterrole.rbac.authorization.k8s.io/monitoring created\nclusterrole.rbac.authorization.k8s.io/monitoring-endpoints created\n'], applied.stderr);
+    const yaml = await eventually('monitoring aggregated', async () => {
+      const got = await as('teacher', 'get', 'clusterrole', 'monitoring', '-o', 'yaml');
+      return got.stdout.includes('- endpoints') ? got.stdout : undefined;
+    });
+    const rulesPart = yaml.slice(yaml.indexOf('\nrules:'));
+    assert.equal(rulesPart, '\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - services\n  - endpoints\n  - pods\n  verbs:\n  - get\n  - list\n  - watch\n');
+    assert.match(yaml, /^aggregationRule:\n {2}clusterRoleSelectors:\n {2}- matchLabels:\n {6}rbac\.example\.com\/aggregate-to-monitoring: "true"\n/);
+
+    assert.equal((await as('bob', 'auth', 'can-i', 'list', 'pods', '--all-namespaces')).stdout, 'no\n');
+    const bound = await as('teacher', 'create', 'clusterrolebinding', 'bob-monitors', '--clusterrole=monitoring', '--user=bob');
+    assert.deepEqual([bound.code, bound.stdout], [0, 'clusterrolebinding.rbac.authorization.k8s.io/bob-monitors created\n'], bound.stderr);
+    await eventually('bob may list pods everywhere', async () => (await as('bob', 'auth', 'can-i', 'list', 'pods', '--all-namespaces')).stdout === 'yes\n');
+    assert.equal((await as('bob', 'auth', 'can-i', 'delete', 'pods')).stdout, 'no\n');
+
+    // A source that goes takes its rules with it.
+    assert.equal((await as('teacher', 'delete', 'clusterrole', 'monitoring-endpoints')).stdout, 'clusterrole.rbac.authorization.k8s.io "monitoring-endpoints" deleted\n');
+    await eventually('bob may no longer list pods', async () => (await as('bob', 'auth', 'can-i', 'list', 'pods', '--all-namespaces')).stdout === 'no\n');
+  });
+
+  test('a label aggregate-to-view extends view, and so edit and admin', async () => {
+    const created = await as('teacher', 'create', 'clusterrole', 'node-reader', '--verb=get,list,watch', '--resource=nodes');
+    assert.equal(created.code, 0, created.stderr);
+    const labelled = await as('teacher', 'label', 'clusterrole', 'node-reader', 'rbac.authorization.k8s.io/aggregate-to-view=true');
+    assert.deepEqual([labelled.code, labelled.stdout], [0, 'clusterrole.rbac.authorization.k8s.io/node-reader labeled\n'], labelled.stderr);
+    const readsNodes = async (role: string) => (await as('teacher', 'get', 'clusterrole', role, '-o', 'jsonpath={.rules[*].resources}')).stdout.includes('"nodes"');
+    for (const role of ['view', 'edit', 'admin']) await eventually(`${role} reads nodes`, () => readsNodes(role));
+    assert.equal((await as('teacher', 'label', 'clusterrole', 'node-reader', 'rbac.authorization.k8s.io/aggregate-to-view-')).code, 0);
+    for (const role of ['view', 'edit', 'admin']) await eventually(`${role} no longer reads nodes`, async () => !(await readsNodes(role)));
   });
 });

@@ -3,11 +3,18 @@
 // controller_policy.go), written at apiserver start when missing, labelled and
 // annotated as upstream's so `kubectl get clusterroles -l
 // kubernetes.io/bootstrapping=rbac-defaults` finds them. admin, edit and view
-// are aggregated upstream (from system:aggregate-to-*); kubelab has no
-// aggregation controller, so they carry the aggregated rules themselves.
+// are aggregated as upstream's: each has an aggregationRule selecting
+// rbac.authorization.k8s.io/aggregate-to-<role>: "true"; the rules live in
+// system:aggregate-to-admin/edit/view, edit aggregates to admin and view to
+// edit (their labels). Upstream writes admin, edit and view with no rules and
+// leaves them to the clusterrole-aggregation controller; kubelab writes them
+// with the rules that controller would give them (aggregatedBootstrapRules),
+// so an apiserver without the controllers process serves them from its first
+// request, and the controller keeps them right afterwards.
 // kubelab's controllers run as one identity, system:kube-controller-manager
 // (upstream's controllers each have a service account), so
 // system:kubelab:controllers grants that user what controllers/ does.
+import { settleAggregation, type AggregatableClusterRole } from '../../proto/index.js';
 import type { KubeObject } from '../registry/strategy.js';
 import type { PolicyRule, Subject } from './rules.js';
 
@@ -39,6 +46,7 @@ const viewRules: PolicyRule[] = [
 
 /** aggregate-to-edit: writing them too (endpoints and slices stay read-only since 1.22), and secrets. */
 const editRules: PolicyRule[] = [
+  rule(READ, [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy']),
   rule(['impersonate'], [''], ['serviceaccounts']),
   rule(WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
   rule(['create'], [''], ['pods/eviction']),
@@ -50,7 +58,6 @@ const editRules: PolicyRule[] = [
   rule(WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
   rule(WRITE, ['policy'], ['poddisruptionbudgets']),
   rule(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
-  rule(['get', 'list', 'watch'], [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy']),
 ];
 
 /** aggregate-to-admin: roles and bindings of the namespace, and access checks in it. */
@@ -96,6 +103,8 @@ const kubelabControllerRules: PolicyRule[] = [
   rule(['create', 'delete', 'patch', 'update'], ['apps'], ['controllerrevisions']),
   rule(['create', 'delete', 'patch', 'update'], ['discovery.k8s.io'], ['endpointslices']),
   rule(['create', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+  // The clusterrole-aggregation controller writes any rule into an aggregated role (upstream's clusterrole-aggregation-controller role).
+  rule(['escalate'], [RBAC], ['clusterroles']),
   // The garbage collector and the namespace controller delete any kind (upstream's generic-garbage-collector and namespace-controller).
   rule(['delete', 'deletecollection', 'patch', 'update'], ['*'], ['*']),
   eventsRule,
@@ -119,9 +128,9 @@ const clusterRoles: Record<string, PolicyRule[]> = {
   'system:public-info-viewer': [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])],
   // Authentication and authorization delegation (an aggregated API server, a kubelet's webhook): bound to no one by default.
   'system:auth-delegator': [rule(['create'], ['authentication.k8s.io'], ['tokenreviews']), rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews'])],
-  admin: [...adminRules, ...editRules, ...viewRules],
-  edit: [...editRules, ...viewRules],
-  view: viewRules,
+  'system:aggregate-to-admin': adminRules,
+  'system:aggregate-to-edit': editRules,
+  'system:aggregate-to-view': viewRules,
   'system:node': NODE_RULES,
   'system:kube-controller-manager': [
     eventsRule,
@@ -161,6 +170,20 @@ const clusterRoles: Record<string, PolicyRule[]> = {
   'system:kubelab:controllers': kubelabControllerRules,
 };
 
+const aggregateTo = (role: string): Record<string, string> => ({ [`${RBAC}/aggregate-to-${role}`]: 'true' });
+
+/** The labels that aggregate a default role into another, as upstream's. */
+const aggregationLabels: Record<string, Record<string, string>> = {
+  edit: aggregateTo('admin'),
+  view: aggregateTo('edit'),
+  'system:aggregate-to-admin': aggregateTo('admin'),
+  'system:aggregate-to-edit': aggregateTo('edit'),
+  'system:aggregate-to-view': aggregateTo('view'),
+};
+
+/** The aggregated default roles: each gathers the roles labelled aggregate-to-<its name>. */
+const aggregatedRoles = ['admin', 'edit', 'view'];
+
 const user = (name: string): Subject => ({ kind: 'User', apiGroup: RBAC, name });
 const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC, name });
 
@@ -181,11 +204,28 @@ const clusterRoleBindings: Record<string, { role: string; subjects: Subject[] }>
 const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 
+/** The aggregated default roles with the rules the clusterrole-aggregation controller would give them (see the header). */
+function aggregatedBootstrapRules(roles: KubeObject[]): KubeObject[] {
+  const settled = settleAggregation(roles as AggregatableClusterRole[]);
+  return roles.map((role) => {
+    const rules = settled.get(role.metadata?.name ?? '');
+    return rules ? { ...role, rules } : role;
+  });
+}
+
 /** The default ClusterRoles and ClusterRoleBindings, as objects to write. */
 export function bootstrapPolicy(): { clusterRoles: KubeObject[]; clusterRoleBindings: KubeObject[] } {
-  const meta = (name: string) => ({ name, labels: { ...BOOTSTRAP_LABELS }, annotations: { ...AUTOUPDATE } });
+  const meta = (name: string) => ({ name, labels: { ...BOOTSTRAP_LABELS, ...aggregationLabels[name] }, annotations: { ...AUTOUPDATE } });
+  const aggregated = aggregatedRoles.map((name) => ({
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRole',
+    metadata: meta(name),
+    aggregationRule: { clusterRoleSelectors: [{ matchLabels: aggregateTo(name) }] },
+    rules: [],
+  }));
+  const plain = Object.entries(clusterRoles).map(([name, rules]) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: meta(name), rules }));
   return {
-    clusterRoles: Object.entries(clusterRoles).map(([name, rules]) => ({ apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: meta(name), rules })),
+    clusterRoles: aggregatedBootstrapRules([...aggregated, ...plain]),
     clusterRoleBindings: Object.entries(clusterRoleBindings).map(([name, { role, subjects }]) => ({
       apiVersion: `${RBAC}/v1`,
       kind: 'ClusterRoleBinding',

@@ -97,6 +97,36 @@ describe('escalation prevention', () => {
     assert.equal(refused.body.message, 'rolebindings.rbac.authorization.k8s.io "ghost" is forbidden: role.rbac.authorization.k8s.io "no-such-role" not found');
   });
 
+  test('an aggregationRule, set or taken away, takes cluster-admin rights or escalate (upstream newClusterRoleStorage)', async () => {
+    const CLUSTER_ROLES = `${RBAC}/clusterroles`;
+    const clusterRole = (name: string, extra: object = {}) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules: podRules('get'), ...extra });
+    const aggregationRule = { clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }] };
+    const writer = [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['get', 'create', 'update', 'patch'] }, ...podRules('get')];
+    assert.equal((await as('admin', 'POST', CLUSTER_ROLES, clusterRole('clusterrole-writer', { rules: writer }))).status, 201);
+    const carolWrites = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'carol-writes' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'clusterrole-writer' }, subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'carol' }] };
+    assert.equal((await as('admin', 'POST', `${RBAC}/clusterrolebindings`, carolWrites)).status, 201);
+    await until('carol may write clusterroles', async () => (await as('carol', 'POST', `${CLUSTER_ROLES}?dryRun=All`, clusterRole('plain'))).status === 201);
+
+    const refused = await as('carol', 'POST', CLUSTER_ROLES, clusterRole('monitoring', { aggregationRule, rules: [] }));
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.message, 'clusterroles.rbac.authorization.k8s.io "monitoring" is forbidden: must have cluster-admin privileges to use the aggregationRule');
+    assert.equal((await as('carol', 'POST', CLUSTER_ROLES, clusterRole('plain'))).status, 201);
+    assert.equal((await as('carol', 'PATCH', `${CLUSTER_ROLES}/plain`, { aggregationRule }, 'application/merge-patch+json')).status, 403);
+    // Taking the rule away from an aggregated role is refused too: it is checked on the stored role.
+    assert.equal((await as('admin', 'POST', CLUSTER_ROLES, clusterRole('monitoring', { aggregationRule, rules: [] }))).status, 201);
+    const stored = (await as('admin', 'GET', `${CLUSTER_ROLES}/monitoring`)).body as Record<string, unknown>;
+    const untaken = await as('carol', 'PUT', `${CLUSTER_ROLES}/monitoring`, { ...stored, aggregationRule: undefined });
+    assert.equal(untaken.status, 403);
+    assert.match(untaken.body.message, /must have cluster-admin privileges to use the aggregationRule$/);
+
+    // escalate on clusterroles is enough, as upstream's RoleEscalationAuthorized (the controller's way).
+    const escalate = [{ apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], verbs: ['escalate'] }];
+    assert.equal((await as('admin', 'POST', CLUSTER_ROLES, clusterRole('clusterrole-escalator', { rules: escalate }))).status, 201);
+    const carolEscalates = { ...carolWrites, metadata: { name: 'carol-escalates' }, roleRef: { ...carolWrites.roleRef, name: 'clusterrole-escalator' } };
+    assert.equal((await as('admin', 'POST', `${RBAC}/clusterrolebindings`, carolEscalates)).status, 201);
+    await until('carol may escalate', async () => (await as('carol', 'POST', CLUSTER_ROLES, clusterRole('monitoring-2', { aggregationRule, rules: [] }))).status === 201);
+  });
+
   test('system:masters grants anything', async () => {
     assert.equal((await as('admin', 'POST', ROLES, role('everything', [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]))).status, 201);
   });

@@ -2,8 +2,10 @@
 // rolebinding/policybased and pkg/registry/rbac/validation/rule.go): a user
 // may write a Role or ClusterRole only with rules it already holds, and bind
 // a role only when it holds that role's rules, unless it is in
-// system:masters or may `escalate` the role (`bind` it, for a binding). Pure
-// but for the authorizer and the rules it is given.
+// system:masters or may `escalate` the role (`bind` it, for a binding). A
+// ClusterRole with an aggregationRule, or an update of one that had it, needs
+// cluster-admin's rights besides (it can gather anything and stop a role
+// being tightened). Pure but for the authorizer and the rules it is given.
 import { forbidden, type ResourceType } from '../../proto/index.js';
 import type { Authorizer, UserInfo } from '../auth.js';
 import type { RequestInfo } from '../request-info.js';
@@ -21,7 +23,18 @@ export interface EscalationContext {
   readonly roleRules: (kind: 'Role' | 'ClusterRole', namespace: string, name: string) => readonly PolicyRule[] | undefined;
   /** The served type of roles and clusterroles, for the `bind` and `escalate` checks. */
   readonly roleType: (kind: 'Role' | 'ClusterRole') => ResourceType;
+  /** The ClusterRole as stored, what an update changes. */
+  readonly storedClusterRole: (name: string) => KubeObject | undefined;
 }
+
+/** Upstream's fullAuthority: what writing an aggregationRule takes. */
+const FULL_AUTHORITY: PolicyRule[] = [
+  { verbs: [ALL], apiGroups: [ALL], resources: [ALL] },
+  { verbs: [ALL], nonResourceURLs: [ALL] },
+];
+
+/** Upstream's hasAggregationRule: one selector at least. */
+const hasAggregationRule = (role: KubeObject | undefined) => ((role?.aggregationRule as { clusterRoleSelectors?: unknown[] } | null | undefined)?.clusterRoleSelectors?.length ?? 0) > 0;
 
 export function isEscalationChecked(resource: ResourceType): boolean {
   return resource.group === RBAC && ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'].includes(resource.plural);
@@ -51,10 +64,17 @@ export async function confirmNoEscalation(user: UserInfo, info: RequestInfo, obj
   }
   const owned = context.rulesFor(user, namespace);
   const uncovered = uncoveredRules(owned.rules, granted);
-  if (uncovered.length === 0) return;
-  let message = `user ${JSON.stringify(user.username)} (groups=${goQuoted(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${compact(uncovered).map(compactString).join('\n')}`;
-  if (owned.evaluationError) message += `; resolution errors: [${owned.evaluationError}]`;
-  throw refuse(message);
+  if (uncovered.length > 0) {
+    let message = `user ${JSON.stringify(user.username)} (groups=${goQuoted(user.groups)}) is attempting to grant RBAC permissions not currently held:\n${compact(uncovered).map(compactString).join('\n')}`;
+    if (owned.evaluationError) message += `; resolution errors: [${owned.evaluationError}]`;
+    throw refuse(message);
+  }
+  // As upstream's newClusterRoleStorage: the aggregationRule, set now or before, takes `*` on `*.*`.
+  if (info.resource.plural !== 'clusterroles') return;
+  const stored = info.verb === 'create' ? undefined : context.storedClusterRole(name);
+  if ((hasAggregationRule(object) || hasAggregationRule(stored)) && uncoveredRules(owned.rules, FULL_AUTHORITY).length > 0) {
+    throw refuse('must have cluster-admin privileges to use the aggregationRule');
+  }
 }
 
 /** Upstream's Covers: the servant rules broken into single ones, those no owner rule covers. */

@@ -131,6 +131,7 @@ export function escalationContext(authorizer: Authorizer, rulesFor: ModeAuthoriz
       return role ? ((role as { rules?: PolicyRule[] }).rules ?? []) : undefined;
     },
     roleType: (kind) => (kind === 'Role' ? ROLES : CLUSTER_ROLES),
+    storedClusterRole: (name) => objects.clusterRole(name),
   };
 }
 

@@ -3,15 +3,10 @@
 // request when its verb, group, resource (or `*/subresource`) and name match,
 // or, for a path that names no resource, its verb and URL (a trailing `*`
 // matches any rest). Pure: no I/O.
+import type { PolicyRule } from '../../proto/index.js';
 import type { UserInfo } from '../auth.js';
 
-export interface PolicyRule {
-  readonly verbs: readonly string[];
-  readonly apiGroups?: readonly string[];
-  readonly resources?: readonly string[];
-  readonly resourceNames?: readonly string[];
-  readonly nonResourceURLs?: readonly string[];
-}
+export type { PolicyRule };
 
 export interface Subject {
   readonly kind: string;

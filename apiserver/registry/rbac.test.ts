@@ -25,6 +25,20 @@ describe('RBAC kinds', () => {
     assert.deepEqual(clusterRoleStrategy.validate({ metadata: { name: 'system:x' }, rules: [{ verbs: ['get'], nonResourceURLs: ['/healthz'] }] }), []);
   });
 
+  test('an aggregationRule needs a selector, each one valid (upstream ValidateClusterRole)', () => {
+    const errors = (aggregationRule: unknown) => clusterRoleStrategy.validate({ metadata: { name: 'agg' }, aggregationRule }).map(fieldErrorText);
+    assert.deepEqual(errors({}), ['aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil']);
+    assert.deepEqual(errors({ clusterRoleSelectors: [] }), ['aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil']);
+    assert.deepEqual(errors(null), []);
+    assert.deepEqual(errors({ clusterRoleSelectors: [{ matchLabels: { 'rbac.example.com/aggregate-to-monitoring': 'true' } }, { matchExpressions: [{ key: 'tier', operator: 'In', values: ['gold'] }] }] }), []);
+    assert.deepEqual(errors({ clusterRoleSelectors: [{ matchLabels: { 'bad key!': 'x' } }, { matchExpressions: [{ key: 'tier', operator: 'Near' }] }] }), [
+      'aggregationRule.clusterRoleSelectors[0].matchLabels: Invalid value: "bad key!": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')',
+      'aggregationRule.clusterRoleSelectors[0]: Invalid value: "null": invalid label selector.',
+      'aggregationRule.clusterRoleSelectors[1].matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator',
+      'aggregationRule.clusterRoleSelectors[1]: Invalid value: "null": invalid label selector.',
+    ]);
+  });
+
   test('names are path segments: colons are fine, slashes are not', () => {
     assert.deepEqual(clusterRoleStrategy.validate({ metadata: { name: 'a/b' } }).map(fieldErrorText), ['metadata.name: Invalid value: "a/b": may not contain \'/\'']);
   });

@@ -1,8 +1,8 @@
 // The strategies of Roles, ClusterRoles, RoleBindings and ClusterRoleBindings
 // (upstream pkg/registry/rbac/<kind>/strategy.go, pkg/apis/rbac/v1/defaults.go
-// and pkg/apis/rbac/validation/validation.go). Aggregated ClusterRoles are
-// stored as written; no controller fills their rules.
-import { fieldError, type FieldError } from '../../proto/index.js';
+// and pkg/apis/rbac/validation/validation.go). An aggregated ClusterRole is
+// stored as written; the clusterrole-aggregation controller fills its rules.
+import { fieldError, selectorFromLabelSelector, SelectorParseError, validateLabelSelector, type ApiLabelSelector, type FieldError } from '../../proto/index.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import type { KubeObject, Strategy } from './strategy.js';
 
@@ -54,6 +54,27 @@ function validatePolicyRule(rule: PolicyRuleLike, namespaced: boolean, path: str
 function validateRules(object: KubeObject, namespaced: boolean): FieldError[] {
   const rules = (object.rules ?? []) as PolicyRuleLike[];
   return rules.flatMap((rule, i) => validatePolicyRule(rule ?? {}, namespaced, `rules[${i}]`));
+}
+
+/** As upstream ValidateClusterRole: an aggregationRule has at least one selector, each a valid one. */
+function validateAggregationRule(role: KubeObject): FieldError[] {
+  const rule = role.aggregationRule as { clusterRoleSelectors?: ApiLabelSelector[] | null } | null | undefined;
+  if (rule === undefined || rule === null) return [];
+  const selectors = rule.clusterRoleSelectors ?? [];
+  const errors: FieldError[] = [];
+  if (selectors.length === 0) errors.push(fieldError.required('aggregationRule.clusterRoleSelectors', 'at least one clusterRoleSelector required if aggregationRule is non-nil'));
+  selectors.forEach((selector, i) => {
+    const path = `aggregationRule.clusterRoleSelectors[${i}]`;
+    errors.push(...validateLabelSelector(selector, path));
+    try {
+      selectorFromLabelSelector(selector);
+    } catch (error) {
+      if (!(error instanceof SelectorParseError)) throw error;
+      // Upstream reports the selector it failed to make, a nil one, which Go's field errors print as "null".
+      errors.push({ ...fieldError.invalid(path, null, 'invalid label selector.'), valueText: '"null"' });
+    }
+  });
+  return errors;
 }
 
 /** As upstream ValidateRoleBindingSubject. */
@@ -112,7 +133,7 @@ function bindingDefaults(binding: KubeObject): void {
 function rulesStrategy(namespaced: boolean): KindStrategy {
   return {
     tracksGeneration: false,
-    validate: (role) => [...validateObjectMeta(role, { nameIsPathSegment: true }), ...validateRules(role, namespaced)],
+    validate: (role) => [...validateObjectMeta(role, { nameIsPathSegment: true }), ...validateRules(role, namespaced), ...(namespaced ? [] : validateAggregationRule(role))],
     validateUpdate: validateObjectMetaUpdate,
   };
 }

@@ -30,7 +30,8 @@ export async function executePlan(plan: Plan, deps: PlanExecutorDeps): Promise<v
   for (const action of plan.patches) {
     const resource = deps.client.resource<KubeObject>(kinds[action.kind], action.namespace);
     try {
-      await resource.patch(action.name, action.patch, action.patchType, action.subresource ? { subresource: action.subresource } : {});
+      const { subresource, fieldManager, force } = action;
+      await resource.patch(action.name, action.patch, action.patchType, { ...(subresource ? { subresource } : {}), ...(fieldManager ? { fieldManager } : {}), ...(force ? { force } : {}) });
       deps.log.debug({ kind: action.kind, name: action.name, subresource: action.subresource, reason: action.reason }, 'patched');
     } catch (error) {
       if (!isNotFound(error)) throw error;

@@ -14,6 +14,9 @@ export interface PatchAction {
   readonly patchType: PatchType;
   readonly patch: unknown;
   readonly subresource?: 'status';
+  /** The patch's field manager (an apply names one), and whether an apply takes over others' fields. */
+  readonly fieldManager?: string;
+  readonly force?: boolean;
   /** Why, for the log. */
   readonly reason?: string;
 }

@@ -4,7 +4,7 @@
 // (pkg/apis/meta/v1/helpers.go LabelSelectorAsSelector). Error messages are
 // upstream's, Go formatting quirks included (`<nil>: Invalid value: ...`,
 // `[]string(nil)`), since clients print them as they come.
-import { isQualifiedName, isValidLabelValue, type ApiLabelSelector } from './validation.js';
+import { isQualifiedName, isValidLabelValue, ZERO_REQUIREMENT, type ApiLabelSelector } from './validation.js';
 
 /** Upstream's selection.Operator values, spelled as upstream spells them. */
 export const Operator = {
@@ -278,7 +278,7 @@ export function selectorFromLabelSelector(selector: ApiLabelSelector | null | un
   const matchExpressions = selector.matchExpressions ?? [];
   if (matchLabels.length + matchExpressions.length === 0) return LabelSelector.everything();
   const requirements = matchLabels.map(([key, value]) => newRequirement(key, '=', [value]));
-  for (const expression of matchExpressions) {
+  for (const expression of matchExpressions.map((e) => e ?? ZERO_REQUIREMENT)) {
     const operator = Object.prototype.hasOwnProperty.call(EXPRESSION_OPERATORS, expression.operator)
       ? EXPRESSION_OPERATORS[expression.operator]
       : undefined;

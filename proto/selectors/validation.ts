@@ -183,6 +183,8 @@ export function validateLabelSelectorRequirement(
   return errors;
 }
 
+export const ZERO_REQUIREMENT: ApiLabelSelectorRequirement = { key: '', operator: '' };
+
 /** Upstream ValidateLabelSelector: a null selector is valid here (callers that need one say Required themselves). */
 export function validateLabelSelector(
   selector: ApiLabelSelector | null | undefined,
@@ -191,8 +193,9 @@ export function validateLabelSelector(
 ): FieldError[] {
   if (!selector) return [];
   const errors = validateLabels(selector.matchLabels, child(fieldPath, 'matchLabels'));
+  // A null requirement is Go's zero one (the JSON decoder makes one of it): no key, no operator.
   (selector.matchExpressions ?? []).forEach((requirement, i) => {
-    errors.push(...validateLabelSelectorRequirement(requirement, `${child(fieldPath, 'matchExpressions')}[${i}]`, options));
+    errors.push(...validateLabelSelectorRequirement(requirement ?? ZERO_REQUIREMENT, `${child(fieldPath, 'matchExpressions')}[${i}]`, options));
   });
   return errors;
 }
