@@ -300,6 +300,19 @@ describe('bad input', () => {
     assert.equal(answer.body.reason, 'BadRequest');
   });
 
+  test('a selector requirement given as null or {} is Go\'s zero one: 422 naming its empty key and operator, not a crash', async () => {
+    for (const requirement of [null, {}]) {
+      const daemonSet = {
+        metadata: { name: 'zero-requirement' },
+        spec: { selector: { matchLabels: { a: 'b' }, matchExpressions: [requirement] }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      };
+      const answer = await server.call('POST', '/apis/apps/v1/namespaces/default/daemonsets', daemonSet);
+      assert.equal(answer.status, 422, JSON.stringify(answer.body));
+      assert.match(answer.body.message, /spec\.selector\.matchExpressions\[0\]\.operator: Invalid value: "": not a valid selector operator/);
+      assert.match(answer.body.message, /spec\.selector\.matchExpressions\[0\]\.key: Invalid value: "": name part must be non-empty/);
+    }
+  });
+
   test('a field selector on a field the kind does not have is 400', async () => {
     const answer = await server.call('GET', '/api/v1/namespaces/default/configmaps?fieldSelector=spec.nodeName%3Dx');
     assert.equal(answer.status, 400);

@@ -160,7 +160,10 @@ export function validateLabelSelectorRequirement(
   const errors: FieldError[] = [];
   const values = requirement.values ?? [];
   const valuesPath = child(fieldPath, 'values');
-  switch (requirement.operator) {
+  // A field left out is Go's zero value: "" (`{}` and null both decode to no key, no operator).
+  const operator = requirement.operator ?? '';
+  const key = requirement.key ?? '';
+  switch (operator) {
     case 'In':
     case 'NotIn':
       if (values.length === 0) errors.push(fieldError.required(valuesPath, "must be specified when `operator` is 'In' or 'NotIn'"));
@@ -171,10 +174,10 @@ export function validateLabelSelectorRequirement(
       break;
     default:
       if (!options.allowUnknownOperatorInRequirement) {
-        errors.push(fieldError.invalid(child(fieldPath, 'operator'), requirement.operator, 'not a valid selector operator'));
+        errors.push(fieldError.invalid(child(fieldPath, 'operator'), operator, 'not a valid selector operator'));
       }
   }
-  errors.push(...validateLabelName(requirement.key, child(fieldPath, 'key')));
+  errors.push(...validateLabelName(key, child(fieldPath, 'key')));
   if (!options.allowInvalidLabelValueInSelector) {
     values.forEach((value, i) => {
       for (const message of isValidLabelValue(value)) errors.push(fieldError.invalid(`${valuesPath}[${i}]`, value, message));
