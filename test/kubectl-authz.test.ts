@@ -138,8 +138,9 @@ describe('kubectl with RBAC', () => {
     assert.equal(other.stderr.trim(), 'Error from server (Forbidden): users "joe" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope');
   });
 
-  // --validate=false: kubectl validates a kind without a PATCH endpoint (every review) with the
-  // OpenAPI v2 document in protobuf, which kubelab does not serve yet (docs/api.md).
+  // --validate=false: before it validates a kind without a PATCH endpoint (every review) with
+  // /openapi/v2 in protobuf, kubectl lists CustomResourceDefinitions, which kubelab does not serve
+  // (docs/api.md; test/kubectl-openapi.test.ts has the strict-validation cases as todo).
   test('kubectl create -f a SubjectAccessReview answers for another user; a LocalSubjectAccessReview in its namespace', async () => {
     const sar = await lab.kubectl.manifest(
       'sar.yaml',

@@ -1,7 +1,8 @@
 // The real kubectl reading kubelab's OpenAPI: `kubectl explain` prints
-// upstream's documentation, and `kubectl apply` meets the server's field
-// validation (--validate=strict, the default, warn and false) as on a real
-// v1.32 cluster. The expected lines are what a real cluster prints.
+// upstream's documentation (from /openapi/v3, or from /openapi/v2 in protobuf
+// with --output plaintext-openapiv2), and `kubectl apply` meets the server's
+// field validation (--validate=strict, the default, warn and false) as on a
+// real v1.32 cluster. The expected lines are what a real cluster prints.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { serverWithKubectl } from './kubectl.js';
@@ -74,6 +75,49 @@ describe('kubectl explain', () => {
   });
 });
 
+interface ExplainedField {
+  readonly name: string;
+  readonly required: boolean;
+  /** Its description, its lines joined: v2 and v3 wrap at other columns. */
+  readonly description: string;
+}
+
+/** The FIELDS section of `kubectl explain`, in either output (a field's line, then its indented description). */
+function explainedFields(text: string): ExplainedField[] {
+  const fields: { name: string; required: boolean; lines: string[] }[] = [];
+  for (const line of text.slice(text.indexOf('\nFIELDS:\n')).split('\n').slice(2)) {
+    const field = /^ {2,3}(\w+)\t<[^>]+>( -required-)?$/.exec(line);
+    if (field) fields.push({ name: field[1]!, required: field[2] !== undefined, lines: [] });
+    else if (line.trim() !== '') fields.at(-1)!.lines.push(line.trim());
+  }
+  return fields.map(({ name, required, lines }) => ({ name, required, description: lines.join(' ') }));
+}
+
+describe('kubectl explain --output plaintext-openapiv2 (/openapi/v2 in protobuf)', () => {
+  test('pods.spec.containers prints the v2 layout with the fields, required marks and descriptions the v3 explain prints', async () => {
+    const v2 = await context.kubectl.run('explain', '--output', 'plaintext-openapiv2', 'pods.spec.containers');
+    assert.equal(v2.code, 0, v2.stderr);
+    assertLinesInOrder(v2.stdout, [
+      'KIND:     Pod',
+      'VERSION:  v1',
+      'RESOURCE: containers <[]Object>',
+      'DESCRIPTION:',
+      '     List of containers belonging to the pod. Containers cannot currently be',
+      '     A single application container that you want to run within a pod.',
+      'FIELDS:',
+      '   args\t<[]string>',
+      '   env\t<[]Object>',
+      '   name\t<string> -required-',
+      '   resources\t<Object>',
+    ]);
+    const v3 = await context.kubectl.run('explain', 'pods.spec.containers');
+    assert.equal(v3.code, 0, v3.stderr);
+    const fields = explainedFields(v2.stdout);
+    assert.ok(fields.length > 20, v2.stdout);
+    assert.deepEqual(fields, explainedFields(v3.stdout));
+  });
+});
+
 const manifest = `apiVersion: v1
 kind: Pod
 metadata:
@@ -112,5 +156,40 @@ describe('kubectl apply and field validation', () => {
     assert.equal(applied.code, 0);
     assert.equal(applied.stdout.trim(), 'pod/ignored created');
     assert.equal(applied.stderr, '');
+  });
+});
+
+// kubectl validates a kind without a PATCH operation (the reviews, Binding, Eviction) itself, with
+// /openapi/v2 in protobuf, but first asks whether the kind is a CRD (QueryParamVerifier.HasSupport:
+// it lists /apis/apiextensions.k8s.io/v1/customresourcedefinitions), which kubelab does not serve:
+// kubectl stops at `failed to check CRD: failed to list CRDs`. These pass once that list answers
+// (checked by hand with an empty list in front of the server).
+const CRD_LIST_TODO = 'needs GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions, which kubectl lists before it validates a create-only kind';
+const review = `apiVersion: authorization.k8s.io/v1
+kind: SubjectAccessReview
+spec:
+  user: nobody
+  resourceAttributes:
+    namespace: default
+    verb: list
+    resource: pods
+`;
+
+describe('kubectl create -f of a create-only kind, validated by kubectl (--validate=strict)', () => {
+  test('a SubjectAccessReview is created without --validate=false', { todo: CRD_LIST_TODO }, async () => {
+    const file = await context.kubectl.manifest('sar.yaml', review);
+    const created = await context.kubectl.run('create', '-f', file, '-o', 'jsonpath={.status.allowed}');
+    assert.equal(created.stderr, '');
+    assert.equal(created.stdout, 'true');
+  });
+
+  test('an unknown field is refused by kubectl itself, in its words', { todo: CRD_LIST_TODO }, async () => {
+    const file = await context.kubectl.manifest('bogus-sar.yaml', review.replace('spec:\n', 'spec:\n  bogus: 1\n'));
+    const created = await context.kubectl.run('create', '-f', file);
+    assert.equal(created.code, 1);
+    assert.equal(
+      created.stderr.trim(),
+      `error: error validating "${file}": error validating data: ValidationError(SubjectAccessReview.spec): unknown field "bogus" in io.k8s.api.authorization.v1.SubjectAccessReviewSpec; if you choose to ignore these errors, turn validation off with --validate=false`,
+    );
   });
 });

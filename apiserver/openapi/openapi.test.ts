@@ -74,13 +74,15 @@ describe('openapi v3', () => {
 });
 
 describe('openapi v2', () => {
-  test('answers swagger 2.0 JSON with every definition, and 406 to a client that takes only protobuf', async () => {
+  test('answers swagger 2.0 JSON with every definition, protobuf to a client that takes only protobuf (gnostic.test.ts), and 406 to one that takes neither', async () => {
     const v2 = await server.call('GET', '/openapi/v2', undefined, { Accept: 'application/json' });
     assert.equal(v2.body.swagger, '2.0');
     assert.equal(gvkOf(v2.body.definitions['io.k8s.api.core.v1.Pod']).kind, 'Pod');
     assert.equal(v2.body.definitions['io.k8s.api.core.v1.PodSpec'].properties.containers.items.$ref, '#/definitions/io.k8s.api.core.v1.Container');
     assert.ok(v2.body.paths['/api/v1/namespaces/{namespace}/pods/{name}'].get);
     const protobuf = await server.call('GET', '/openapi/v2', undefined, { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
-    assert.equal(protobuf.status, 406);
+    assert.equal(protobuf.status, 200);
+    assert.equal(protobuf.headers.get('content-type'), 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    assert.equal((await server.call('GET', '/openapi/v2', undefined, { Accept: 'application/xml' })).status, 406);
   });
 });

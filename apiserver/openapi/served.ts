@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { groupVersions, resources } from '../../proto/index.js';
 import { buildDefinitions, type ServedDefinitions } from './definitions.js';
 import { groupVersionDocument, swaggerDocument } from './documents.js';
+import { encodeSwaggerProtobuf } from './gnostic.js';
 
 export interface ServedDocument {
   readonly body: string;
@@ -29,6 +30,7 @@ function served(body: string): ServedDocument {
 
 let definitions: ServedDefinitions | undefined;
 let openApi: ServedOpenApi | undefined;
+let v2Protobuf: Buffer | undefined;
 
 /** The definitions of every served kind and what they reference. */
 export function servedDefinitions(): ServedDefinitions {
@@ -54,4 +56,14 @@ export function servedOpenApi(): ServedOpenApi {
   });
   openApi = { v2: served(JSON.stringify(swaggerDocument(resources, all))), v3, v3Root, builtAt: new Date() };
   return openApi;
+}
+
+/**
+ * /openapi/v2 in protobuf, encoded from the JSON document served (its body,
+ * parsed) at the first request for it and kept, as kube-openapi's handler
+ * keeps its protoCache beside its jsonCache. Its ETag is the JSON's there too.
+ */
+export function servedV2Protobuf(): Buffer {
+  v2Protobuf ??= encodeSwaggerProtobuf(JSON.parse(servedOpenApi().v2.body) as Record<string, unknown>);
+  return v2Protobuf;
 }
