@@ -191,14 +191,17 @@ export class MvccStore extends TxnKeyWrites implements Store, HistorySource {
 
   /** KeyValues for index entries, reading from the backend the values not held in memory. */
   private async withValues(found: readonly [string, KeyEntry][], revision: number): Promise<KeyValue[]> {
+    // The values in memory are taken now: a commit flushed while the rest are
+    // read from disk drops the superseded ones from memory (entry.value).
+    const held = found.map(([, entry]) => entry.value);
     const missing: ChangeAddress[] = [];
-    for (const [, entry] of found) {
-      if (!entry.value) missing.push({ revision: entry.modRevision, sub: entry.sub });
-    }
-    const fetched = await this.backend.values(missing);
+    found.forEach(([, entry], i) => {
+      if (!held[i]) missing.push({ revision: entry.modRevision, sub: entry.sub });
+    });
+    const fetched = missing.length > 0 ? await this.backend.values(missing) : [];
     let next = 0;
-    return found.map(([key, entry]) => {
-      const value = entry.value ?? fetched[next++];
+    return found.map(([key, entry], i) => {
+      const value = held[i] ?? fetched[next++];
       if (value === undefined) {
         // Only a compaction running meanwhile removes a value a read still needed.
         if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
@@ -342,7 +345,9 @@ export class MvccStore extends TxnKeyWrites implements Store, HistorySource {
       const prev = this.index.history(r.key)?.before(r.revision, r.sub);
       return prev && !prev.tombstone ? prev : undefined;
     });
-    const missing = prevs.filter((p): p is KeyEntry => p !== undefined && !p.value).map((p) => ({ revision: p.modRevision, sub: p.sub }));
+    // Taken now, as withValues does: a commit flushed during the read below drops superseded values from memory.
+    const held = prevs.map((p) => p?.value);
+    const missing = prevs.flatMap((p, i) => (p !== undefined && !held[i] ? [{ revision: p.modRevision, sub: p.sub }] : []));
     const fetched = await this.backend.values(missing);
     let next = 0;
     return changes.map((r, i) => {
@@ -353,7 +358,7 @@ export class MvccStore extends TxnKeyWrites implements Store, HistorySource {
       const type = r.tombstone ? 'delete' : 'put';
       if (!prev) return { type, kv };
       // A missing previous value means a compaction ran meanwhile; the hub checks for it.
-      const prevValue = prev.value ?? fetched[next++] ?? EMPTY;
+      const prevValue = held[i] ?? fetched[next++] ?? EMPTY;
       return { type, kv, prevKv: kvOf(r.key, prev, prevValue) };
     });
   }

@@ -515,3 +515,30 @@ describe('store on the level backend, reopened', () => {
     }
   });
 });
+
+describe('store on the level backend, reads racing commits', () => {
+  test('a read at an older revision that waits for the disk keeps the values it found in memory, though a commit drops them meanwhile', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ backend: 'level', dataDir: dir, autoCompaction: false });
+    try {
+      let raced = 0;
+      for (let round = 0; round < 50; round++) {
+        // /r/a's value is in memory (its latest); /r/b's at `at` is superseded, so read from disk.
+        const a = await store.create(`/r/${round}/a`, bytes(`a${round}`));
+        const b = await store.create(`/r/${round}/b`, bytes(`b${round}`));
+        await store.update(`/r/${round}/b`, bytes('later'));
+        const at = b.modRevision;
+        // While the range reads /r/b from disk, /r/a is updated and its commit flushed.
+        const [listed] = await Promise.all([store.range({ prefix: `/r/${round}/`, revision: at }), store.update(`/r/${round}/a`, bytes('later')).then(() => raced++)]);
+        assert.deepEqual(
+          listed.kvs.map((kv) => `${kv.key}=${text(kv.value)}@${kv.modRevision}`),
+          [`/r/${round}/a=a${round}@${a.modRevision}`, `/r/${round}/b=b${round}@${b.modRevision}`],
+        );
+      }
+      assert.equal(raced, 50);
+    } finally {
+      await store.close();
+      await removeDir(dir);
+    }
+  });
+});

@@ -4,7 +4,8 @@
 // recorded; the checker (checker.ts, the object model) must find an order
 // for every key, a list counting as a read of every key, and each list's
 // resourceVersion must cover what it holds and every write acknowledged
-// before it. Run on LevelDB through one API server, and on etcd through two
+// before it; half the lists are paged (limit 1, continue), and their pages
+// must be one snapshot. Run on LevelDB through one API server, and on etcd through two
 // (the clients split between them). The same run against a deliberately
 // broken fake (reads answered from a stale copy) must be found illegal, so a
 // passing run means something. A watch over each run is checked for its
@@ -39,10 +40,31 @@ function httpApi(call: (method: string, path: string, body?: unknown) => Promise
     metadata: { name: key, ...(resourceVersion !== undefined ? { resourceVersion: String(resourceVersion) } : {}) },
     data: { value },
   });
+  type ListBody = { metadata: { resourceVersion: string; continue?: string }; items: { metadata: { name: string; resourceVersion: string }; data?: { value?: string } }[] };
+  const listedItems = (body: ListBody) =>
+    Object.fromEntries(
+      body.items.filter((item) => KEYS.includes(item.metadata.name)).map((item) => [item.metadata.name, { value: item.data?.value ?? '', resourceVersion: Number(item.metadata.resourceVersion) }]),
+    );
+  /** A list in pages of `limit`, following `continue`: one answer, with each page's resourceVersion. */
+  const pagedList = async (limit: number): Promise<ObjectOutput> => {
+    const pages: number[] = [];
+    const items: ListBody['items'] = [];
+    let token = '';
+    do {
+      const { status, body } = await call('GET', `${PATH}?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
+      if (status !== 200) return { status };
+      const page = body as ListBody;
+      pages.push(Number(page.metadata.resourceVersion));
+      items.push(...page.items);
+      token = page.metadata.continue ?? '';
+    } while (token);
+    return { status: 200, resourceVersion: pages[0], pageResourceVersions: pages, items: listedItems({ metadata: { resourceVersion: String(pages[0]) }, items }) };
+  };
   return {
     async perform(input) {
       let answer: { status: number; body: any };
       try {
+        if (input.op === 'list' && input.pageSize) return await pagedList(input.pageSize);
         if (input.op === 'list') answer = await call('GET', PATH);
         else if (input.op === 'get') answer = await call('GET', `${PATH}/${input.key}`);
         else if (input.op === 'create') answer = await call('POST', PATH, configMap(input.key, input.value));
@@ -52,14 +74,7 @@ function httpApi(call: (method: string, path: string, body?: unknown) => Promise
         return { status: LOST };
       }
       const { status, body } = answer;
-      if (status === 200 && input.op === 'list') {
-        const items = Object.fromEntries(
-          (body.items as { metadata: { name: string; resourceVersion: string }; data?: { value?: string } }[])
-            .filter((item) => KEYS.includes(item.metadata.name))
-            .map((item) => [item.metadata.name, { value: item.data?.value ?? '', resourceVersion: Number(item.metadata.resourceVersion) }]),
-        );
-        return { status, resourceVersion: Number(body.metadata.resourceVersion), items };
-      }
+      if (status === 200 && input.op === 'list') return { status, resourceVersion: Number(body.metadata.resourceVersion), items: listedItems(body) };
       if ((status === 200 || status === 201) && input.op !== 'delete') return { status, value: body.data?.value, resourceVersion: Number(body.metadata.resourceVersion) };
       return { status };
     },
@@ -120,7 +135,7 @@ async function runClient(api: ObjectApi, clientId: number, history: Operation<Ob
       roll < 3
         ? { key, op: 'get' }
         : roll < 4
-          ? { key: '*', op: 'list' }
+          ? { key: '*', op: 'list', ...(random(2) === 0 ? { pageSize: 1 } : {}) }
         : roll < 6
           ? { key, op: 'create', value }
           : roll < 9
@@ -149,6 +164,9 @@ async function checkServers(servers: readonly TestServer[], t: { diagnostic(mess
   const began = Date.now();
   const history = await runHistory(...servers.map((server) => httpApi((method, path, body) => server.call(method, path, body))));
   const ran = Date.now() - began;
+  // A 5xx is no answer a register may give (the model would leave such a read out unchecked).
+  const failed = history.filter((op) => op.output.status >= 500).map((op) => objectModel.describe(op));
+  assert.deepEqual(failed, [], `${label}: server errors`);
   const report = checkOperations(objectModel, history, { timeoutMs: 20_000 });
   assert.equal(report.result, 'ok', `${label}: not linearizable: ${report.failure?.longestPrefix.join('\n') ?? 'timed out (unknown)'}`);
   assert.deepEqual(checkListSnapshots(history), [], `${label}: lists`);
@@ -159,8 +177,9 @@ async function checkServers(servers: readonly TestServer[], t: { diagnostic(mess
   const statuses = new Map<number, number>();
   for (const op of history) statuses.set(op.output.status, (statuses.get(op.output.status) ?? 0) + 1);
   const lists = history.filter((op) => op.input.op === 'list').length;
+  const paged = history.filter((op) => op.input.op === 'list' && op.input.pageSize).length;
   t.diagnostic(
-    `linearizability (${label}): ${report.operations} operations (${lists} lists) by ${CLIENTS} clients on ${report.partitions} keys in ${ran} ms: ok; ` +
+    `linearizability (${label}): ${report.operations} operations (${lists} lists, ${paged} of them paged) by ${CLIENTS} clients on ${report.partitions} keys in ${ran} ms: ok; ` +
       `answers ${[...statuses].map(([s, n]) => `${s}x${n}`).join(' ')}; watch: ${events.length} events checked`,
   );
 }
@@ -203,10 +222,12 @@ test('the checker finds a store that serves stale reads illegal', async () => {
   assert.equal(report.result, 'illegal');
 });
 
-test('a list behind a write acknowledged before it, or holding an object newer than itself, is caught', () => {
+test('a list behind a write acknowledged before it, holding an object newer than itself, or paged across snapshots, is caught', () => {
   const write = (rv: number) => ({ clientId: 0, input: { key: 'a', op: 'create' as const, value: 'v' }, call: 0, output: { status: 201, value: 'v', resourceVersion: rv }, return: 1 });
   const list = (rv: number, itemRv: number) => ({ clientId: 1, input: { key: '*', op: 'list' as const }, call: 2, output: { status: 200, resourceVersion: rv, items: { a: { value: 'v', resourceVersion: itemRv } } }, return: 3 });
   assert.deepEqual(checkListSnapshots([write(5), list(5, 5)]), []);
   assert.equal(checkListSnapshots([write(5), list(4, 5)]).length, 2);
   assert.match(checkListSnapshots([write(5), list(4, 4)])[0]!, /is behind client 0: a.create\(v\) -> 201 v@5/);
+  const paged = { ...list(6, 5), output: { ...list(6, 5).output, pageResourceVersions: [6, 7] } };
+  assert.deepEqual(checkListSnapshots([write(5), paged]), ["client 1's paged list came at resourceVersions 6, 7: not one snapshot"]);
 });

@@ -19,7 +19,7 @@ export type ObjectInput =
   | { readonly key: string; readonly op: 'update'; readonly value: string; readonly resourceVersion?: number }
   | { readonly key: string; readonly op: 'delete' }
   /** A list of the whole collection (key '*'); checked as a read of each key (listItems). */
-  | { readonly key: string; readonly op: 'list' };
+  | { readonly key: string; readonly op: 'list'; readonly pageSize?: number };
 
 /** What came back: the HTTP status, and for a 200/201 the object's value and resourceVersion. 0: no answer. */
 export interface ObjectOutput {
@@ -28,6 +28,8 @@ export interface ObjectOutput {
   readonly resourceVersion?: number;
   /** A list's answer: each object listed, by name (the list's resourceVersion is `resourceVersion`). */
   readonly items?: Readonly<Record<string, { readonly value: string; readonly resourceVersion: number }>>;
+  /** A paged list's: each page's resourceVersion (one snapshot: all the same). */
+  readonly pageResourceVersions?: readonly number[];
 }
 
 /** Absent, or a value at a resourceVersion (undefined when set by a write whose answer was lost). */
@@ -95,13 +97,17 @@ export function listItems(history: readonly Operation<ObjectInput, ObjectOutput>
 /**
  * What a list's resourceVersion promises (upstream's consistent list): every
  * object in it is at or before it, and every write acknowledged before the
- * list was asked for is at or before it too. Returns the broken promises.
+ * list was asked for is at or before it too; the pages of a paged list
+ * (limit and continue) are one snapshot, at one resourceVersion. Returns the
+ * broken promises.
  */
 export function checkListSnapshots(history: readonly Operation<ObjectInput, ObjectOutput>[]): string[] {
   const writes = history.filter((op) => op.input.op !== 'get' && op.input.op !== 'list' && op.output.resourceVersion !== undefined);
   const broken: string[] = [];
   for (const list of history.filter((op) => op.input.op === 'list' && op.output.status === 200)) {
     const at = list.output.resourceVersion ?? 0;
+    const pages = list.output.pageResourceVersions ?? [];
+    if (pages.some((rv) => rv !== at)) broken.push(`client ${list.clientId}'s paged list came at resourceVersions ${pages.join(', ')}: not one snapshot`);
     for (const [name, item] of Object.entries(list.output.items ?? {})) {
       if (item.resourceVersion > at) broken.push(`client ${list.clientId}'s list at ${at} holds ${name}@${item.resourceVersion}, after it`);
     }
@@ -118,7 +124,14 @@ export const objectModel: LinearizabilityModel<ObjectState, ObjectInput, ObjectO
   partition: (history) => partitionBy(listItems(history), (op) => op.input.key),
   describe: (op: Operation<ObjectInput, ObjectOutput>) => {
     const { input, output } = op;
-    const args = input.op === 'create' ? `(${input.value})` : input.op === 'update' ? `(${input.value}${input.resourceVersion !== undefined ? `, rv ${input.resourceVersion}` : ''})` : '()';
+    const args =
+      input.op === 'create'
+        ? `(${input.value})`
+        : input.op === 'update'
+          ? `(${input.value}${input.resourceVersion !== undefined ? `, rv ${input.resourceVersion}` : ''})`
+          : input.op === 'list' && input.pageSize
+            ? `(limit ${input.pageSize})`
+            : '()';
     const answer =
       output.status === LOST ? 'lost' : `${output.status}${output.value !== undefined ? ` ${output.value}@${output.resourceVersion}` : ''}${output.items ? ` at ${output.resourceVersion}` : ''}`;
     return `client ${op.clientId}: ${input.key}.${input.op}${args} -> ${answer} [${op.call}, ${op.return}]`;
