@@ -110,6 +110,25 @@ function mutate(base: Record<string, unknown>, changes: readonly [string, unknow
   return object;
 }
 
+/** Every path into an object (fields and list items, nested), as keys from the root. */
+function nodePaths(value: unknown, at: (string | number)[] = []): (string | number)[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  return entries.flatMap(([k, v]) => [[...at, k], ...nodePaths(v, [...at, k])]);
+}
+
+/** One node deep in the object (the `pick`th) replaced by a value of the wrong shape: what Go's decoder turns into zero values. */
+const deepMutation = fc.tuple(fc.nat(), fc.constantFrom<unknown>(null, {}, [], [null], [{}], '', 0, -1, true, 'x'.repeat(300), { '': null }));
+function mutateDeep(object: Record<string, unknown>, [pick, value]: [number, unknown]): Record<string, unknown> {
+  const paths = nodePaths(object);
+  if (paths.length === 0) return object;
+  const path = paths[pick % paths.length]!;
+  let target = object as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+  target[path[path.length - 1]!] = structuredClone(value);
+  return object;
+}
+
 /**
  * A request at a served resource: its collection, an object (mostly the example's name, so that
  * reads and writes find it) or a subresource, in the right scope or the wrong one, sometimes with a
@@ -125,8 +144,9 @@ const resourceTarget = fc
     bogusPlural: fc.oneof({ weight: 29, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }),
     pick: fc.nat(),
     changes: fc.oneof({ weight: 1, arbitrary: fc.constant([] as [string, unknown][]) }, { weight: 2, arbitrary: mutations }),
+    deep: fc.option(deepMutation, { nil: undefined, freq: 2 }),
   })
-  .map(({ resource, wrongScope, namespace, name, subresource, bogusPlural, pick, changes }) => {
+  .map(({ resource, wrongScope, namespace, name, subresource, bogusPlural, pick, changes, deep }) => {
     let p = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
     if ((resource.scope === 'Namespaced') !== wrongScope && namespace !== '') p += `/namespaces/${encodeURIComponent(namespace)}`;
     p += `/${encodeURIComponent(bogusPlural ?? resource.plural)}`;
@@ -139,7 +159,8 @@ const resourceTarget = fc
       if (chosen !== undefined) p += `/${chosen}`;
       if (chosen !== undefined && chosen !== 'status') base = subresourceBodies[pick % subresourceBodies.length]!;
     }
-    return { path: p, object: mutate(base, changes) };
+    const object = mutate(base, changes);
+    return { path: p, object: deep ? mutateDeep(object, deep) : object };
   });
 
 const groupVersions = [...new Set(resources.map((r) => (r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`)))];
