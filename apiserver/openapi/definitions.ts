@@ -60,6 +60,9 @@ const intOrString: Schema = {
   format: 'int-or-string',
 };
 
+/** The declarations, by "module.Name", that kubernetes-types writes as an empty interface but whose JSON is any value. */
+const ANY_JSON_VALUE = new Set(['apiextensions/v1.JSON']);
+
 /** The API metadata types every group version's document carries, as upstream's do. */
 const META_ROOTS = ['Status', 'DeleteOptions', 'WatchEvent', 'APIResourceList', 'Patch'].map((name) => `io.k8s.apimachinery.pkg.apis.meta.v1.${name}`);
 
@@ -107,6 +110,9 @@ class DefinitionBuilder {
 
   private schemaOf(module: string, declaration: Declaration): Schema {
     const description = declaration.description || undefined;
+    // As upstream's definitions of JSON and the JSONSchemaPropsOr* unions (apiextensions-apiserver's
+    // OpenAPIDefinition of each): a description and no type, for any JSON value is theirs.
+    if (declaration.union || ANY_JSON_VALUE.has(`${module}.${declaration.name}`)) return { description };
     if (declaration.alias) return { description, ...this.typeSchema(module, declaration.alias) };
     const properties: Record<string, Schema> = {};
     const required: string[] = [];
