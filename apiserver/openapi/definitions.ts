@@ -9,6 +9,7 @@ import { dirname, join, posix } from 'node:path';
 import { type ResourceType } from '../../proto/index.js';
 import { metaOfKind, type TypeMeta } from '../patch/patch-meta.js';
 import { parseDeclarations, type Declaration, type DeclarationFile, type TypeExpression } from './declarations.js';
+import { JSON_SCHEMA_PROPS, jsonSchemaPropsExtensions } from './schema-extensions.js';
 
 /** A swagger 2.0 schema, as upstream writes its definitions. */
 export interface Schema {
@@ -202,5 +203,10 @@ export function buildDefinitions(served: readonly ResourceType[]): ServedDefinit
     }
   }
   for (const name of META_ROOTS) builder.add('meta/v1', name.slice(name.lastIndexOf('.') + 1));
+  const jsonSchemaProps = builder.definitions.get(JSON_SCHEMA_PROPS);
+  if (jsonSchemaProps?.properties) {
+    builder.add('apiextensions/v1', 'ValidationRule');
+    Object.assign(jsonSchemaProps.properties, jsonSchemaPropsExtensions);
+  }
   return { definitions: builder.definitions, kinds };
 }
