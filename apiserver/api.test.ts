@@ -41,6 +41,7 @@ describe('discovery', () => {
         'rbac.authorization.k8s.io/v1',
         'authentication.k8s.io/v1',
         'authorization.k8s.io/v1',
+        'apiextensions.k8s.io/v1',
         'extensions/v1beta1',
       ],
     );

@@ -22,8 +22,9 @@ async function getText(path: string): Promise<string> {
   return response.text();
 }
 
-// The self-subject reviews are answered, never stored: nothing to get back.
-for (const resource of resources.filter((r) => r.verbs.includes('get'))) {
+// The reviews are answered, never stored, and CustomResourceDefinitions are never created
+// (kubelab serves no custom resources): nothing to get back.
+for (const resource of resources.filter((r) => r.verbs.includes('create') && r.verbs.includes('get'))) {
   const version = resource.group ? `${resource.group}/${resource.version}` : resource.version;
   test(`a ${resource.kind} at ${version} goes through create, get and update unchanged`, async () => {
     const example = exampleObjects.find((o) => o.kind === resource.kind);

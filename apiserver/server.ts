@@ -251,7 +251,7 @@ export async function buildApp(options: ApiServerOptions): Promise<ApiApp> {
     const contentType = request.headers['content-type'];
     const userAgent = request.headers['user-agent'];
     if (info.resource.verbs.indexOf(info.verb === 'watch' ? 'watch' : info.verb) < 0 && info.subresource === undefined) {
-      throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      throw new ApiError(405, 'MethodNotAllowed', info.resource.refusal ?? 'the server does not allow this method on the requested resource');
     }
     const subresource = info.subresource === undefined ? undefined : info.resource.subresources.find((s) => s.name === info.subresource);
     if (subresource && !subresource.verbs.includes(info.verb)) {

@@ -44,6 +44,11 @@ export interface ResourceType {
   readonly storage?: ResourceType;
   /** For a deprecated version: when, and what replaces it (the Warning upstream answers with). */
   readonly deprecation?: Deprecation;
+  /**
+   * Why the verbs the resource does not have are refused, when kubelab has a
+   * reason of its own to say (405 MethodNotAllowed); absent: upstream's message.
+   */
+  readonly refusal?: string;
 }
 
 export interface Deprecation {
@@ -74,6 +79,7 @@ interface Entry {
   verbs?: readonly Verb[];
   /** Subresource names; their kinds follow from the entry ('status': its own kind). */
   subresources?: ('status' | 'scale' | 'binding' | 'eviction' | 'finalize' | 'log' | 'exec')[];
+  refusal?: string;
 }
 
 function resource(e: Entry): ResourceType {
@@ -100,6 +106,7 @@ function resource(e: Entry): ResourceType {
     scope: e.scope,
     verbs: e.verbs ?? ALL_VERBS,
     subresources,
+    ...(e.refusal === undefined ? {} : { refusal: e.refusal }),
   };
 }
 
@@ -227,6 +234,20 @@ const current: readonly ResourceType[] = [
   resource({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', scope: 'Cluster', verbs: ['create'] }),
   resource({ group: 'authorization.k8s.io', version: 'v1', kind: 'SubjectAccessReview', plural: 'subjectaccessreviews', scope: 'Cluster', verbs: ['create'] }),
   resource({ group: 'authorization.k8s.io', version: 'v1', kind: 'LocalSubjectAccessReview', plural: 'localsubjectaccessreviews', scope: 'Namespaced', verbs: ['create'] }),
+  // apiextensions.k8s.io/v1: read-only and always empty, for kubelab serves no custom resources.
+  // kubectl's client-side validation lists CRDs before it checks a kind without a PATCH
+  // operation (the reviews; upstream's QueryParamVerifier and CRDFinder), so the list is served.
+  resource({
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    plural: 'customresourcedefinitions',
+    scope: 'Cluster',
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    verbs: ['get', 'list', 'watch'],
+    refusal: 'kubelab does not serve custom resources: CustomResourceDefinitions can be listed, never created',
+  }),
 ];
 
 const currentOf = (group: string, kind: string): ResourceType => current.find((r) => r.group === group && r.kind === kind)!;

@@ -138,15 +138,14 @@ describe('kubectl with RBAC', () => {
     assert.equal(other.stderr.trim(), 'Error from server (Forbidden): users "joe" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope');
   });
 
-  // --validate=false: before it validates a kind without a PATCH endpoint (every review) with
-  // /openapi/v2 in protobuf, kubectl lists CustomResourceDefinitions, which kubelab does not serve
-  // (docs/api.md; test/kubectl-openapi.test.ts has the strict-validation cases as todo).
+  // kubectl validates each review itself (no PATCH endpoint), after listing the (empty)
+  // CustomResourceDefinitions; test/kubectl-openapi.test.ts has the strict-validation cases.
   test('kubectl create -f a SubjectAccessReview answers for another user; a LocalSubjectAccessReview in its namespace', async () => {
     const sar = await lab.kubectl.manifest(
       'sar.yaml',
       'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  user: nobody\n  groups: ["devs"]\n  resourceAttributes:\n    namespace: default\n    verb: list\n    resource: pods\n',
     );
-    const created = await as('teacher', 'create', '-f', sar, '-o', 'yaml', '--validate=false');
+    const created = await as('teacher', 'create', '-f', sar, '-o', 'yaml');
     assert.equal(created.code, 0, created.stderr);
     assert.equal(
       created.stdout,
@@ -168,17 +167,24 @@ describe('kubectl with RBAC', () => {
         '',
       ].join('\n'),
     );
-    assert.equal((await as('teacher', 'create', '-f', sar, '--validate=false')).stdout, 'subjectaccessreview.authorization.k8s.io/<unknown> created\n');
+    assert.equal((await as('teacher', 'create', '-f', sar)).stdout, 'subjectaccessreview.authorization.k8s.io/<unknown> created\n');
+    // bob may not list CRDs (no upstream default role grants it), so kubectl's validation stops
+    // before any request for the review, as on a real cluster (the same text in rancher/rancher#49318).
+    const unchecked = await as('bob', 'create', '-f', sar);
+    assert.equal(
+      unchecked.stderr.trim(),
+      `error: error validating "${sar}": error validating data: failed to check CRD: failed to list CRDs: customresourcedefinitions.apiextensions.k8s.io is forbidden: User "bob" cannot list resource "customresourcedefinitions" in API group "apiextensions.k8s.io" at the cluster scope; if you choose to ignore these errors, turn validation off with --validate=false`,
+    );
     const refused = await as('bob', 'create', '-f', sar, '--validate=false');
     assert.equal(refused.stderr.trim(), 'Error from server (Forbidden): error when creating "' + sar + '": subjectaccessreviews.authorization.k8s.io is forbidden: User "bob" cannot create resource "subjectaccessreviews" in API group "authorization.k8s.io" at the cluster scope');
     const noSubject = await lab.kubectl.manifest('no-subject.yaml', 'apiVersion: authorization.k8s.io/v1\nkind: SubjectAccessReview\nspec:\n  nonResourceAttributes:\n    path: /healthz\n    verb: get\n');
-    const invalid = await as('teacher', 'create', '-f', noSubject, '--validate=false');
+    const invalid = await as('teacher', 'create', '-f', noSubject);
     assert.equal(invalid.stderr.trim(), 'The SubjectAccessReview "" is invalid: spec.user: Invalid value: "": at least one of user or group must be specified');
     const local = await lab.kubectl.manifest(
       'lsar.yaml',
       'apiVersion: authorization.k8s.io/v1\nkind: LocalSubjectAccessReview\nmetadata:\n  namespace: kube-system\nspec:\n  user: nobody\n  resourceAttributes:\n    namespace: default\n    verb: list\n    resource: pods\n',
     );
-    const mismatch = await as('teacher', 'create', '-f', local, '--validate=false');
+    const mismatch = await as('teacher', 'create', '-f', local);
     assert.equal(mismatch.stderr.trim(), 'The LocalSubjectAccessReview "" is invalid: spec.resourceAttributes.namespace: Invalid value: "default": must match metadata.namespace');
   });
 

@@ -160,11 +160,8 @@ describe('kubectl apply and field validation', () => {
 });
 
 // kubectl validates a kind without a PATCH operation (the reviews, Binding, Eviction) itself, with
-// /openapi/v2 in protobuf, but first asks whether the kind is a CRD (QueryParamVerifier.HasSupport:
-// it lists /apis/apiextensions.k8s.io/v1/customresourcedefinitions), which kubelab does not serve:
-// kubectl stops at `failed to check CRD: failed to list CRDs`. These pass once that list answers
-// (checked by hand with an empty list in front of the server).
-const CRD_LIST_TODO = 'needs GET /apis/apiextensions.k8s.io/v1/customresourcedefinitions, which kubectl lists before it validates a create-only kind';
+// /openapi/v2 in protobuf, after listing CustomResourceDefinitions to rule out a custom kind
+// (QueryParamVerifier.HasSupport, CRDFinder): kubelab answers that list, always empty.
 const review = `apiVersion: authorization.k8s.io/v1
 kind: SubjectAccessReview
 spec:
@@ -176,14 +173,14 @@ spec:
 `;
 
 describe('kubectl create -f of a create-only kind, validated by kubectl (--validate=strict)', () => {
-  test('a SubjectAccessReview is created without --validate=false', { todo: CRD_LIST_TODO }, async () => {
+  test('a SubjectAccessReview is created without --validate=false', async () => {
     const file = await context.kubectl.manifest('sar.yaml', review);
     const created = await context.kubectl.run('create', '-f', file, '-o', 'jsonpath={.status.allowed}');
     assert.equal(created.stderr, '');
     assert.equal(created.stdout, 'true');
   });
 
-  test('an unknown field is refused by kubectl itself, in its words', { todo: CRD_LIST_TODO }, async () => {
+  test('an unknown field is refused by kubectl itself, in its words', async () => {
     const file = await context.kubectl.manifest('bogus-sar.yaml', review.replace('spec:\n', 'spec:\n  bogus: 1\n'));
     const created = await context.kubectl.run('create', '-f', file);
     assert.equal(created.code, 1);
@@ -191,5 +188,36 @@ describe('kubectl create -f of a create-only kind, validated by kubectl (--valid
       created.stderr.trim(),
       `error: error validating "${file}": error validating data: ValidationError(SubjectAccessReview.spec): unknown field "bogus" in io.k8s.api.authorization.v1.SubjectAccessReviewSpec; if you choose to ignore these errors, turn validation off with --validate=false`,
     );
+  });
+});
+
+// What a student meets who tries a CRD tutorial: kubelab lists CRDs (always none) and refuses to create one.
+describe('kubectl and CustomResourceDefinitions, listed and never created', () => {
+  test('kubectl api-resources lists them with the verbs served, and kubectl get crd prints No resources found', async () => {
+    const listed = await context.kubectl.run('api-resources', '--api-group=apiextensions.k8s.io', '--no-headers', '-o', 'wide');
+    assert.deepEqual(
+      listed.stdout.trim().split(/\s+/),
+      ['customresourcedefinitions', 'crd,crds', 'apiextensions.k8s.io/v1', 'false', 'CustomResourceDefinition', 'get,list,watch', 'api-extensions'],
+    );
+    const got = await context.kubectl.run('get', 'crd');
+    assert.equal(got.code, 0);
+    assert.equal(got.stdout, '');
+    assert.equal(got.stderr, 'No resources found\n');
+  });
+
+  test('kubectl apply -f of a CRD (its x-kubernetes-* schema fields known to kubectl\'s validation) is refused with the reason', async () => {
+    const file = await context.kubectl.manifest(
+      'crontab-crd.yaml',
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: crontabs.stable.example.com\nspec:\n  group: stable.example.com\n  scope: Namespaced\n  names:\n    plural: crontabs\n    singular: crontab\n    kind: CronTab\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n        x-kubernetes-validations:\n        - rule: has(self.spec)\n        properties:\n          spec:\n            type: object\n            x-kubernetes-map-type: atomic\n            properties:\n              port:\n                x-kubernetes-int-or-string: true\n              hosts:\n                type: array\n                items: {type: string}\n                x-kubernetes-list-type: set\n',
+    );
+    for (const verb of ['apply', 'create']) {
+      const refused = await context.kubectl.run(verb, '-f', file);
+      assert.equal(refused.code, 1);
+      assert.equal(
+        refused.stderr.trim(),
+        `Error from server (MethodNotAllowed): error when creating "${file}": kubelab does not serve custom resources: CustomResourceDefinitions can be listed, never created`,
+      );
+    }
+    assert.equal((await context.kubectl.run('get', 'crd', '-o', 'name')).stdout, '');
   });
 });

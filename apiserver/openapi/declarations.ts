@@ -28,6 +28,8 @@ export interface Declaration {
   readonly fields?: readonly FieldDeclaration[];
   /** A type alias's target (Time = string). */
   readonly alias?: TypeExpression;
+  /** A union alias (JSONSchemaPropsOrBool = JSONSchemaProps | boolean): any of its types, so it names none. */
+  readonly union?: true;
 }
 
 export interface DeclarationFile {
@@ -87,8 +89,9 @@ export function parseDeclarations(text: string): DeclarationFile {
     }
     const alias = ALIAS.exec(line);
     if (alias) {
-      // Unions of schemas (JSONSchemaPropsOrBool) are left out: no served kind uses them.
-      if (!alias[2]!.includes('|')) declarations.set(alias[1]!, { name: alias[1]!, description: doc, alias: parseType(alias[2]!) });
+      // Unions of schemas (JSONSchemaPropsOrBool) are kept by name alone: their JSON is any of their types.
+      if (alias[2]!.includes('|')) declarations.set(alias[1]!, { name: alias[1]!, description: doc, union: true });
+      else declarations.set(alias[1]!, { name: alias[1]!, description: doc, alias: parseType(alias[2]!) });
       doc = '';
       continue;
     }

@@ -9,6 +9,7 @@ import { dirname, join, posix } from 'node:path';
 import { type ResourceType } from '../../proto/index.js';
 import { metaOfKind, type TypeMeta } from '../patch/patch-meta.js';
 import { parseDeclarations, type Declaration, type DeclarationFile, type TypeExpression } from './declarations.js';
+import { JSON_SCHEMA_PROPS, jsonSchemaPropsExtensions } from './schema-extensions.js';
 
 /** A swagger 2.0 schema, as upstream writes its definitions. */
 export interface Schema {
@@ -60,6 +61,9 @@ const intOrString: Schema = {
   format: 'int-or-string',
 };
 
+/** The declarations, by "module.Name", that kubernetes-types writes as an empty interface but whose JSON is any value. */
+const ANY_JSON_VALUE = new Set(['apiextensions/v1.JSON']);
+
 /** The API metadata types every group version's document carries, as upstream's do. */
 const META_ROOTS = ['Status', 'DeleteOptions', 'WatchEvent', 'APIResourceList', 'Patch'].map((name) => `io.k8s.apimachinery.pkg.apis.meta.v1.${name}`);
 
@@ -107,6 +111,9 @@ class DefinitionBuilder {
 
   private schemaOf(module: string, declaration: Declaration): Schema {
     const description = declaration.description || undefined;
+    // As upstream's definitions of JSON and the JSONSchemaPropsOr* unions (apiextensions-apiserver's
+    // OpenAPIDefinition of each): a description and no type, for any JSON value is theirs.
+    if (declaration.union || ANY_JSON_VALUE.has(`${module}.${declaration.name}`)) return { description };
     if (declaration.alias) return { description, ...this.typeSchema(module, declaration.alias) };
     const properties: Record<string, Schema> = {};
     const required: string[] = [];
@@ -196,5 +203,10 @@ export function buildDefinitions(served: readonly ResourceType[]): ServedDefinit
     }
   }
   for (const name of META_ROOTS) builder.add('meta/v1', name.slice(name.lastIndexOf('.') + 1));
+  const jsonSchemaProps = builder.definitions.get(JSON_SCHEMA_PROPS);
+  if (jsonSchemaProps?.properties) {
+    builder.add('apiextensions/v1', 'ValidationRule');
+    Object.assign(jsonSchemaProps.properties, jsonSchemaPropsExtensions);
+  }
   return { definitions: builder.definitions, kinds };
 }

@@ -39,6 +39,18 @@ describe('openapi v3', () => {
     assert.ok(![...kinds].some((k) => k.endsWith('/Deployment')), 'Deployments are not served');
   });
 
+  test('JSONSchemaProps has the x-kubernetes-* fields kubernetes-types drops, and its unions and JSON name no type, as upstream', async () => {
+    const schemas = (await server.call('GET', '/openapi/v3/apis/apiextensions.k8s.io/v1')).body.components.schemas;
+    const v1 = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.';
+    const props = schemas[`${v1}JSONSchemaProps`].properties;
+    assert.equal(props['x-kubernetes-preserve-unknown-fields'].type, 'boolean');
+    assert.deepEqual(props['x-kubernetes-validations'].items, { $ref: `#/components/schemas/${v1}ValidationRule` });
+    assert.ok(schemas[`${v1}ValidationRule`]);
+    for (const name of ['JSON', 'JSONSchemaPropsOrArray', 'JSONSchemaPropsOrBool', 'JSONSchemaPropsOrStringArray']) {
+      assert.deepEqual(Object.keys(schemas[v1 + name]), ['description'], name);
+    }
+  });
+
   test('a schema carries upstream descriptions, references and patch strategies', async () => {
     const apps = (await server.call('GET', '/openapi/v3/apis/apps/v1')).body;
     const schemas = apps.components.schemas;

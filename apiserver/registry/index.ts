@@ -104,6 +104,8 @@ const kindStrategies: Record<string, KindStrategy> = {
   SelfSubjectRulesReview: metadataOnly(),
   SubjectAccessReview: metadataOnly(),
   LocalSubjectAccessReview: metadataOnly(),
+  // Listed, never written (the catalogue refuses every write): nothing for a strategy to check.
+  CustomResourceDefinition: metadataOnly(),
 };
 
 export const strategies: ReadonlyMap<string, Strategy> = new Map(

@@ -43,6 +43,8 @@ export const tables: Readonly<Record<string, TableConvertor>> = {
   SelfSubjectRulesReview: reviewTable,
   SubjectAccessReview: reviewTable,
   LocalSubjectAccessReview: reviewTable,
+  // upstream's default table convertor: NAME CREATED AT, as roles.
+  CustomResourceDefinition: roleTable,
 };
 
 export { humanDuration, age } from './format.js';

@@ -7,7 +7,11 @@ import { ageColumn, ageOf, column, nameColumn, nameOf } from './format.js';
 
 const createdAtColumn = column('Created At', 'date', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
 
-/** Roles and ClusterRoles: `NAME CREATED AT`, the time in UTC as RFC 3339. */
+/**
+ * Roles and ClusterRoles: `NAME CREATED AT`, the time in UTC as RFC 3339. The same columns as
+ * upstream's default table convertor (apiserver/pkg/registry/rest/table.go), which
+ * CustomResourceDefinitions are printed with.
+ */
 export const roleTable: TableConvertor = {
   columns: [nameColumn, createdAtColumn],
   cells: (object) => [nameOf(object), rfc3339(object.metadata?.creationTimestamp)],
