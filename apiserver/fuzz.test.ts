@@ -117,9 +117,28 @@ function nodePaths(value: unknown, at: (string | number)[] = []): (string | numb
   return entries.flatMap(([k, v]) => [[...at, k], ...nodePaths(v, [...at, k])]);
 }
 
-/** One node deep in the object (the `pick`th) replaced by a value of the wrong shape: what Go's decoder turns into zero values. */
-const deepMutation = fc.tuple(fc.nat(), fc.constantFrom<unknown>(null, {}, [], [null], [{}], '', 0, -1, true, 'x'.repeat(300), { '': null }));
-function mutateDeep(object: Record<string, unknown>, [pick, value]: [number, unknown]): Record<string, unknown> {
+/** Fields of list type across the kinds: a mutation may add one, holding zero values, where the example has none. */
+const LIST_FIELDS = [
+  'matchExpressions', 'containers', 'initContainers', 'ports', 'env', 'envFrom', 'volumes', 'volumeMounts', 'tolerations', 'taints',
+  'ownerReferences', 'finalizers', 'conditions', 'nodeSelectorTerms', 'rules', 'subjects', 'clusterRoleSelectors', 'volumeClaimTemplates',
+  'accessModes', 'addresses', 'endpoints', 'imagePullSecrets', 'hostAliases', 'topologySpreadConstraints', 'readinessGates', 'managedFields',
+];
+
+/**
+ * One node deep in the object (the `pick`th) replaced by a value of the wrong shape, or a list
+ * field added to an object node holding one: what Go's decoder turns into zero values.
+ */
+const deepMutation = fc.tuple(fc.nat(), fc.constantFrom<unknown>(null, {}, [], [null], [{}], '', 0, -1, true, 'x'.repeat(300), { '': null }), fc.option(fc.constantFrom(...LIST_FIELDS), { nil: undefined }));
+function mutateDeep(object: Record<string, unknown>, [pick, value, listField]: [number, unknown, string | undefined]): Record<string, unknown> {
+  if (listField !== undefined) {
+    const objects = [[], ...nodePaths(object)].filter((path) => {
+      const node = path.reduce<unknown>((at, key) => (at as Record<string | number, unknown>)[key], object);
+      return node !== null && typeof node === 'object' && !Array.isArray(node);
+    });
+    const at = objects[pick % objects.length]!.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], object) as Record<string, unknown>;
+    at[listField] = Array.isArray(value) ? structuredClone(value) : [structuredClone(value)];
+    return object;
+  }
   const paths = nodePaths(object);
   if (paths.length === 0) return object;
   const path = paths[pick % paths.length]!;
