@@ -9,7 +9,8 @@ import type { Authorizer, UserInfo } from '../auth.js';
 import type { RequestInfo, RequestVerb } from '../request-info.js';
 import type { KubeObject } from '../registry/strategy.js';
 
-interface ResourceAttributes {
+/** authorization.k8s.io ResourceAttributes: a request as the authorizers judge it, named. */
+export interface ResourceAttributes {
   namespace?: string;
   verb?: string;
   group?: string;
@@ -101,7 +102,8 @@ async function decide(spec: AccessReviewSpec, user: UserInfo, authorizer: Author
 }
 
 /** The attributes a review asks about, as a request's: the resource need not be one this server serves. */
-function requestInfoOf(attributes: ResourceAttributes): RequestInfo {
+/** The request `attributes` describe, as the authorizers take it (upstream's AttributesRecord); reviews and impersonation ask with it. */
+export function requestInfoOf(attributes: ResourceAttributes): RequestInfo {
   const resource = { group: attributes.group ?? '', version: attributes.version ?? '', plural: attributes.resource ?? '', kind: '', subresources: [] } as unknown as ResourceType;
   return {
     resource,

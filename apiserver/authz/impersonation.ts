@@ -8,9 +8,10 @@
 // authentication (authorization, NodeRestriction, escalation checks, the
 // reviews) then sees the impersonated user. `kubectl --as jane --as-group devs`
 // sends these headers.
-import { isDNS1123Label, isDNS1123Subdomain, type ResourceType } from '../../proto/index.js';
+import { isDNS1123Label, isDNS1123Subdomain } from '../../proto/index.js';
 import { forbidden, type Authorizer, type UserInfo } from '../auth.js';
-import type { RequestInfo, RequestVerb } from '../request-info.js';
+import type { RequestInfo } from '../request-info.js';
+import { requestInfoOf } from './access-review.js';
 import { serviceAccountUsername } from './rules.js';
 
 const USER = 'impersonate-user';
@@ -94,8 +95,7 @@ function impersonateRequest(target: Target): RequestInfo {
     UserExtra: [AUTHENTICATION, 'userextras'],
     UID: [AUTHENTICATION, 'uids'],
   }[target.kind];
-  const resource = { group, version: 'v1', plural, kind: '', subresources: [] } as unknown as ResourceType;
-  return { resource, verb: 'impersonate' as RequestVerb, name: target.name, namespace: target.namespace, subresource: target.key };
+  return requestInfoOf({ verb: 'impersonate', group, version: 'v1', resource: plural, name: target.name, namespace: target.namespace, subresource: target.key });
 }
 
 /**
