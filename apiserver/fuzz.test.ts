@@ -131,12 +131,9 @@ const LIST_FIELDS = [
 const deepMutation = fc.tuple(fc.nat(), fc.constantFrom<unknown>(null, {}, [], [null], [{}], '', 0, -1, true, 'x'.repeat(300), { '': null }), fc.option(fc.constantFrom(...LIST_FIELDS), { nil: undefined }));
 function mutateDeep(object: Record<string, unknown>, [pick, value, listField]: [number, unknown, string | undefined]): Record<string, unknown> {
   if (listField !== undefined) {
-    const objects = [[], ...nodePaths(object)].filter((path) => {
-      const node = path.reduce<unknown>((at, key) => (at as Record<string | number, unknown>)[key], object);
-      return node !== null && typeof node === 'object' && !Array.isArray(node);
-    });
-    const at = objects[pick % objects.length]!.reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], object) as Record<string, unknown>;
-    at[listField] = Array.isArray(value) ? structuredClone(value) : [structuredClone(value)];
+    const nodeAt = (path: (string | number)[]): unknown => path.reduce<unknown>((at, key) => (at as Record<string | number, unknown>)[key], object);
+    const objects = [[], ...nodePaths(object)].map(nodeAt).filter((node): node is Record<string, unknown> => node !== null && typeof node === 'object' && !Array.isArray(node));
+    objects[pick % objects.length]![listField] = Array.isArray(value) ? structuredClone(value) : [structuredClone(value)];
     return object;
   }
   const paths = nodePaths(object);

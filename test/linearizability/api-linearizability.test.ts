@@ -41,9 +41,9 @@ function httpApi(call: (method: string, path: string, body?: unknown) => Promise
     data: { value },
   });
   type ListBody = { metadata: { resourceVersion: string; continue?: string }; items: { metadata: { name: string; resourceVersion: string }; data?: { value?: string } }[] };
-  const listedItems = (body: ListBody) =>
+  const listedItems = (items: ListBody['items']) =>
     Object.fromEntries(
-      body.items.filter((item) => KEYS.includes(item.metadata.name)).map((item) => [item.metadata.name, { value: item.data?.value ?? '', resourceVersion: Number(item.metadata.resourceVersion) }]),
+      items.filter((item) => KEYS.includes(item.metadata.name)).map((item) => [item.metadata.name, { value: item.data?.value ?? '', resourceVersion: Number(item.metadata.resourceVersion) }]),
     );
   /** A list in pages of `limit`, following `continue`: one answer, with each page's resourceVersion. */
   const pagedList = async (limit: number): Promise<ObjectOutput> => {
@@ -58,7 +58,7 @@ function httpApi(call: (method: string, path: string, body?: unknown) => Promise
       items.push(...page.items);
       token = page.metadata.continue ?? '';
     } while (token);
-    return { status: 200, resourceVersion: pages[0], pageResourceVersions: pages, items: listedItems({ metadata: { resourceVersion: String(pages[0]) }, items }) };
+    return { status: 200, resourceVersion: pages[0], pageResourceVersions: pages, items: listedItems(items) };
   };
   return {
     async perform(input) {
@@ -74,7 +74,7 @@ function httpApi(call: (method: string, path: string, body?: unknown) => Promise
         return { status: LOST };
       }
       const { status, body } = answer;
-      if (status === 200 && input.op === 'list') return { status, resourceVersion: Number(body.metadata.resourceVersion), items: listedItems(body) };
+      if (status === 200 && input.op === 'list') return { status, resourceVersion: Number(body.metadata.resourceVersion), items: listedItems((body as ListBody).items) };
       if ((status === 200 || status === 201) && input.op !== 'delete') return { status, value: body.data?.value, resourceVersion: Number(body.metadata.resourceVersion) };
       return { status };
     },
