@@ -21,41 +21,82 @@ async function fetchV2(accept: string, headers: Record<string, string> = {}): Pr
   return fetch(server.url + '/openapi/v2', { headers: { Accept: accept, ...headers } });
 }
 
-async function decoded(): Promise<any> {
+// The decoded messages, as much of gnostic's openapi.v2 as these checks read (protobufjs' toObject: plain objects).
+interface Named<T> {
+  readonly name: string;
+  readonly value: T;
+}
+interface AnyMessage {
+  readonly yaml: string;
+}
+interface Extended {
+  readonly vendorExtension?: readonly Named<AnyMessage>[];
+}
+interface SchemaMessage extends Extended {
+  readonly ref?: string;
+  readonly type?: { readonly value: readonly string[] };
+  readonly items?: { readonly schema: readonly SchemaMessage[] };
+  readonly properties?: { readonly additionalProperties: readonly Named<SchemaMessage>[] };
+  readonly additionalProperties?: { readonly schema?: SchemaMessage; readonly boolean?: boolean };
+  readonly enum?: readonly AnyMessage[];
+  readonly [scalar: string]: unknown;
+}
+interface ParametersItem {
+  readonly jsonReference?: { readonly ref: string };
+  readonly parameter: {
+    readonly bodyParameter?: { readonly schema: SchemaMessage; readonly [field: string]: unknown };
+    readonly nonBodyParameter?: Readonly<Record<string, Extended & Record<string, unknown>>>;
+  };
+}
+interface OperationMessage extends Extended {
+  readonly parameters?: readonly ParametersItem[];
+  readonly responses: { readonly responseCode: readonly Named<{ readonly response: { readonly description: string; readonly schema?: { readonly schema: SchemaMessage } } }>[] };
+  readonly [field: string]: unknown;
+}
+type PathItem = Partial<Record<'get' | 'put' | 'post' | 'delete' | 'patch', OperationMessage>>;
+interface DocumentMessage {
+  readonly swagger: string;
+  readonly info: Record<string, unknown>;
+  readonly definitions: { readonly additionalProperties: readonly Named<SchemaMessage>[] };
+  readonly paths: { readonly path: readonly Named<PathItem>[] };
+}
+type Json = Record<string, unknown>;
+
+async function decoded(): Promise<DocumentMessage> {
   const response = await fetchV2(CLIENT_GO_ACCEPT);
   assert.equal(response.status, 200);
   const bytes = new Uint8Array(await response.arrayBuffer());
-  return documentMessage.toObject(documentMessage.decode(bytes), { longs: Number });
+  return documentMessage.toObject(documentMessage.decode(bytes), { longs: Number }) as DocumentMessage;
 }
 
-const entries = (list: any[] | undefined, read: (value: any) => unknown) => Object.fromEntries((list ?? []).map(({ name, value }) => [name, read(value)]));
+const entries = <T>(list: readonly Named<T>[] | undefined, read: (value: T) => unknown): Json => Object.fromEntries((list ?? []).map(({ name, value }) => [name, read(value)]));
 /** Vendor extensions back as JSON values, from their YAML text. */
-const extensions = (message: any) => entries(message.vendorExtension, (value) => parse(value.yaml));
+const extensions = (message: Extended): Json => entries(message.vendorExtension, (value) => parse(value.yaml) as unknown);
 
 const SCHEMA_SCALARS = ['format', 'title', 'description', 'required', 'uniqueItems', 'minimum', 'maximum', 'pattern', 'readOnly'];
 
-function swaggerSchema(s: any): any {
-  const out: any = { ...extensions(s) };
+function swaggerSchema(s: SchemaMessage): Json {
+  const out: Json = { ...extensions(s) };
   for (const key of SCHEMA_SCALARS) if (s[key] !== undefined) out[key] = s[key];
   if (s.ref) out.$ref = s.ref;
   if (s.type) out.type = s.type.value.length === 1 ? s.type.value[0] : s.type.value;
-  if (s.items) out.items = swaggerSchema(s.items.schema[0]);
+  if (s.items) out.items = swaggerSchema(s.items.schema[0]!);
   if (s.properties) out.properties = entries(s.properties.additionalProperties, swaggerSchema);
   if (s.additionalProperties) out.additionalProperties = s.additionalProperties.schema ? swaggerSchema(s.additionalProperties.schema) : s.additionalProperties.boolean;
-  if (s.enum) out.enum = s.enum.map((value: any) => parse(value.yaml));
+  if (s.enum) out.enum = s.enum.map((value) => parse(value.yaml) as unknown);
   return out;
 }
 
-function swaggerParameter(item: any): any {
+function swaggerParameter(item: ParametersItem): Json {
   if (item.jsonReference) return { $ref: item.jsonReference.ref };
   const { bodyParameter, nonBodyParameter } = item.parameter;
   if (bodyParameter) return { ...bodyParameter, schema: swaggerSchema(bodyParameter.schema), vendorExtension: undefined };
-  const [sub] = Object.values<any>(nonBodyParameter);
-  const { vendorExtension: _, ...rest } = sub;
+  const [sub] = Object.values(nonBodyParameter ?? {});
+  const { vendorExtension: _, ...rest } = sub!;
   return rest;
 }
 
-function swaggerOperation(op: any): any {
+function swaggerOperation(op: OperationMessage): Json {
   const { vendorExtension: _, parameters, responses, ...rest } = op;
   return {
     ...rest,
@@ -73,7 +114,7 @@ describe('openapi v2 in protobuf', () => {
     const doc = await decoded();
     assert.equal(doc.swagger, '2.0');
     assert.deepEqual(doc.info, { title: json.info.title, version: json.info.version });
-    const named = doc.definitions.additionalProperties as { name: string; value: any }[];
+    const named = doc.definitions.additionalProperties;
     assert.deepEqual(
       named.map((d) => d.name),
       Object.keys(json.definitions),
@@ -83,14 +124,14 @@ describe('openapi v2 in protobuf', () => {
 
   test('x-kubernetes-group-version-kind is an Any holding its YAML, as kubectl reads it to map definitions to kinds', async () => {
     const doc = await decoded();
-    const schema = (name: string) => doc.definitions.additionalProperties.find((d: any) => d.name === name).value;
-    const gvk = (name: string) => schema(name).vendorExtension.find((e: any) => e.name === 'x-kubernetes-group-version-kind').value;
+    const schema = (name: string): SchemaMessage => doc.definitions.additionalProperties.find((d) => d.name === name)!.value;
+    const gvk = (name: string): AnyMessage => schema(name).vendorExtension!.find((e) => e.name === 'x-kubernetes-group-version-kind')!.value;
     assert.deepEqual(parse(gvk('io.k8s.api.core.v1.Pod').yaml), [{ group: '', version: 'v1', kind: 'Pod' }]);
     assert.deepEqual(parse(gvk('io.k8s.api.authorization.v1.SubjectAccessReview').yaml), [{ group: 'authorization.k8s.io', version: 'v1', kind: 'SubjectAccessReview' }]);
-    const containers = schema('io.k8s.api.core.v1.PodSpec').properties.additionalProperties.find((p: any) => p.name === 'containers').value;
-    assert.deepEqual(containers.items.schema[0].ref, '#/definitions/io.k8s.api.core.v1.Container');
+    const containers = schema('io.k8s.api.core.v1.PodSpec').properties!.additionalProperties.find((p) => p.name === 'containers')!.value;
+    assert.deepEqual(containers.items!.schema[0]!.ref, '#/definitions/io.k8s.api.core.v1.Container');
     assert.deepEqual(
-      containers.vendorExtension.map((e: any) => [e.name, e.value.yaml]),
+      containers.vendorExtension!.map((e) => [e.name, e.value.yaml]),
       [
         ['x-kubernetes-patch-strategy', 'merge\n'],
         ['x-kubernetes-patch-merge-key', 'name\n'],
@@ -101,18 +142,18 @@ describe('openapi v2 in protobuf', () => {
   test('every path and operation reads back as its JSON: parameters (body and query), responses, extensions', async () => {
     const json = (await server.call('GET', '/openapi/v2', undefined, { Accept: 'application/json' })).body;
     const doc = await decoded();
-    const paths = doc.paths.path as { name: string; value: any }[];
+    const paths = doc.paths.path;
     assert.deepEqual(
       paths.map((p) => p.name),
       Object.keys(json.paths),
     );
     for (const { name, value } of paths) {
-      const operations = Object.fromEntries(['get', 'put', 'post', 'delete', 'patch'].filter((m) => value[m]).map((m) => [m, swaggerOperation(value[m])]));
+      const operations = Object.fromEntries((['get', 'put', 'post', 'delete', 'patch'] as const).flatMap((m) => (value[m] ? [[m, swaggerOperation(value[m])]] : [])));
       assert.deepEqual(withoutUndefined(operations), json.paths[name], name);
     }
     // What kubectl's QueryParamVerifier reads: a PATCH operation of the kind, with a fieldValidation query parameter.
-    const patch = paths.find((p) => p.name === '/api/v1/namespaces/{namespace}/pods/{name}')!.value.patch;
-    assert.ok(patch.parameters.some((p: any) => p.parameter.nonBodyParameter?.queryParameterSubSchema?.name === 'fieldValidation'));
+    const patch = paths.find((p) => p.name === '/api/v1/namespaces/{namespace}/pods/{name}')!.value.patch!;
+    assert.ok(patch.parameters!.some((p) => p.parameter.nonBodyParameter?.queryParameterSubSchema?.name === 'fieldValidation'));
   });
 
   test('is negotiated as kube-openapi: either protobuf name, its Content-Type, the JSON ETag and 304; */* is JSON; anything else 406', async () => {
