@@ -123,6 +123,12 @@ async function writeUntilKilled(url: string, writer: number, keys: readonly KeyR
   }
 }
 
+/** A ConfigMap of the test as a list shows it: its value written three times over. */
+interface ListedConfigMap {
+  readonly metadata: { readonly name: string; readonly resourceVersion: string; readonly labels?: Record<string, string> };
+  readonly data?: { readonly value?: string; readonly copy?: string };
+}
+
 /**
  * After a restart: every key holds its last acknowledged value or the cut
  * write after it, whole; the list's resourceVersion is not behind any
@@ -131,10 +137,10 @@ async function writeUntilKilled(url: string, writer: number, keys: readonly KeyR
 async function checkAfterRestart(url: string, keys: readonly KeyRecord[], highestSeen: number, totals: Totals): Promise<number> {
   const response = await fetch(`${url}/api/v1/namespaces/${NAMESPACE}/configmaps`);
   assert.equal(response.status, 200);
-  const list = (await response.json()) as { metadata: { resourceVersion: string }; items: any[] };
+  const list = (await response.json()) as { metadata: { resourceVersion: string }; items: ListedConfigMap[] };
   const listRevision = Number(list.metadata.resourceVersion);
   assert.ok(listRevision >= highestSeen, `the list's resourceVersion ${listRevision} went back behind ${highestSeen}, seen before the kill`);
-  const byName = new Map(list.items.map((item) => [item.metadata.name as string, item]));
+  const byName = new Map(list.items.map((item) => [item.metadata.name, item]));
   for (const key of keys) {
     const item = byName.get(key.name);
     const expected = [key.acked?.value, key.cut].filter((v) => v !== undefined);
@@ -143,9 +149,9 @@ async function checkAfterRestart(url: string, keys: readonly KeyRecord[], highes
       key.current = undefined;
       continue;
     }
-    const value = item.data?.value as string;
+    const value = item.data?.value ?? '';
     assert.ok(expected.includes(value), `${key.name} holds ${value}, expected ${expected.join(' or ')}: acknowledged write lost or a stranger's`);
-    assert.equal(item.data.copy, value, `${key.name}: half written (data.copy ${item.data.copy}, data.value ${value})`);
+    assert.equal(item.data?.copy, value, `${key.name}: half written (data.copy ${item.data?.copy}, data.value ${value})`);
     assert.equal(item.metadata.labels?.value, value.replaceAll(':', '-'), `${key.name}: half written (label)`);
     const resourceVersion = Number(item.metadata.resourceVersion);
     if (value === key.acked?.value) {
